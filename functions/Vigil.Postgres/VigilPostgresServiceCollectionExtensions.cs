@@ -1,0 +1,44 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Vigil.Core.Auth;
+using Vigil.Core.Events;
+using Vigil.Core.Health;
+using Vigil.Core.Jobs;
+
+namespace Vigil.Postgres;
+
+public static class VigilPostgresServiceCollectionExtensions
+{
+    /// <summary>One pooled <see cref="NpgsqlDataSource"/> and the PostgreSQL implementations of the Core ports.</summary>
+    public static IServiceCollection AddVigilPostgres(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<PostgresOptions>()
+            .Configure(o => o.ConnectionString ??= configuration.GetConnectionString("Postgres"))
+            .Validate(o => !string.IsNullOrWhiteSpace(o.ConnectionString), "The connection string ConnectionStrings:Postgres (environment variable ConnectionStrings__Postgres) is required.")
+            .ValidateOnStart();
+
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<PostgresOptions>>().Value;
+            var builder = new NpgsqlDataSourceBuilder(options.ConnectionString);
+            var cs = builder.ConnectionStringBuilder;
+            // Fail fast when the server is down: a request should get its 503 in seconds, not 15.
+            if (cs.Timeout == 15) cs.Timeout = 5;
+            if (cs.MaxAutoPrepare == 0) cs.MaxAutoPrepare = 32;
+            cs.ApplicationName ??= "vigil";
+            builder.UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>());
+            options.ConfigureDataSource?.Invoke(builder);
+            return builder.Build();
+        });
+
+        services.AddSingleton<IDatabaseMigrator, PgMigrator>();
+        services.AddSingleton<IStorageHealth, PgStorageHealth>();
+        services.AddSingleton<IEventStore, PgEventStore>();
+        services.AddSingleton<IApiKeyStore, PgApiKeyStore>();
+        services.AddSingleton<IRetentionStore, PgRetentionStore>();
+        return services;
+    }
+}
