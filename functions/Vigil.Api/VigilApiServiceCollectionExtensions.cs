@@ -1,0 +1,17 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Vigil.Api;
+
+public static class VigilApiServiceCollectionExtensions
+{
+    /// <summary>The HTTP handlers of the contract, shared by the local host and the Functions app.</summary>
+    public static IServiceCollection AddVigilApi(this IServiceCollection services)
+    {
+        services.AddSingleton<ApiGate>();
+        services.AddSingleton<EventsApi>();
+        services.AddSingleton<HealthApi>();
+        services.AddSingleton<KeysApi>();
+        services.AddSingleton<AdminApi>();
+        return services;
+    }
+}
