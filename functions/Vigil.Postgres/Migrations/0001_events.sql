@@ -8,14 +8,14 @@
 -- A default partition catches any row outside the prepared days, so an insert never fails on a
 -- missing partition; partitions are prepared days ahead at start-up and by ApplyRetention.
 CREATE TABLE events (
-    tenant_id           text             NOT NULL,
-    event_id            text             NOT NULL,
+    tenant_id           text COLLATE "C" NOT NULL,
+    event_id            text COLLATE "C" NOT NULL,
     type                text             NOT NULL CHECK (type IN ('llm_call', 'bot_interaction', 'handoff', 'feedback', 'tool_call', 'rag_retrieval')),
     ts                  timestamptz      NOT NULL,
     ingested_at         timestamptz      NOT NULL DEFAULT now(),
-    bot                 text             NOT NULL,
-    operation           text,
-    model               text,
+    bot                 text COLLATE "C" NOT NULL,
+    operation           text COLLATE "C",
+    model               text COLLATE "C",
     provider            text,
     conversation_id     text,
     trace_id            text,
@@ -44,14 +44,19 @@ CREATE TABLE events (
 
 CREATE TABLE events_default PARTITION OF events DEFAULT;
 
--- Minute re-rolls read one minute of all series; drill-downs read one tenant/bot over time.
-CREATE INDEX events_ts ON events (ts);
-CREATE INDEX events_tenant_bot_ts ON events (tenant_id, bot, ts);
+-- Raw rows are read by time range only: a re-roll reads one minute of every series, filtering
+-- tenant/bot/operation/model inside it; aggregate queries by those dimensions go to the rollups.
+-- Within a day's partition rows arrive almost in timestamp order (a late event goes to its own
+-- day's partition), so a BRIN index finds a minute's rows for a fraction of a btree's write cost.
+-- Measured with ./bench ingest: a btree on ts plus one on (tenant_id, bot, ts) cost about a third
+-- of ingest throughput, for no query that needs them.
+CREATE INDEX events_ts ON events USING brin (ts) WITH (pages_per_range = 32, autosummarize = on);
 
 -- Idempotency: one row per (tenant_id, event_id) ever accepted within the ingest window.
+-- Identifiers compare byte-wise (COLLATE "C"): their order means nothing, and it is cheaper.
 CREATE TABLE event_keys (
-    tenant_id text        NOT NULL,
-    event_id  text        NOT NULL,
+    tenant_id text COLLATE "C" NOT NULL,
+    event_id  text COLLATE "C" NOT NULL,
     ts        timestamptz NOT NULL,
     PRIMARY KEY (tenant_id, event_id)
 );

@@ -1,0 +1,191 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using Vigil.Core.Jobs;
+using Vigil.IntegrationTests.Infrastructure;
+using Vigil.Postgres;
+using static Vigil.IntegrationTests.IngestionTests;
+
+namespace Vigil.IntegrationTests;
+
+public class MigrationTests
+{
+    [Fact]
+    public async Task Two_hosts_starting_together_apply_each_migration_exactly_once()
+    {
+        var connectionString = TestPostgres.NewSchema(out var schema);
+        var starts = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => Task.Run(() => VigilApp.StartAsync(connectionString: connectionString))));
+        try
+        {
+            var app = starts[0];
+            var latest = new PgMigrator(NpgsqlDataSource.Create(connectionString), NullLogger<PgMigrator>.Instance).LatestVersion;
+            Assert.Equal((long)latest, await app.ScalarAsync<long>("SELECT count(*) FROM schema_version"));
+            Assert.Equal((long)latest, await app.ScalarAsync<long>("SELECT count(DISTINCT version) FROM schema_version"));
+            using var client = starts[1].AdminClient();
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/health/detailed")).StatusCode);
+        }
+        finally
+        {
+            foreach (var app in starts) await app.DisposeAsync();
+        }
+        Assert.NotEmpty(schema);
+    }
+
+    [Fact]
+    public async Task Running_the_migrator_again_changes_nothing()
+    {
+        await using var app = await VigilApp.StartAsync();
+        var before = await app.ScalarAsync<string>("SELECT string_agg(version || ':' || applied_at, ',' ORDER BY version) FROM schema_version");
+        await using var dataSource = NpgsqlDataSource.Create(app.ConnectionString);
+        var migrator = new PgMigrator(dataSource, NullLogger<PgMigrator>.Instance);
+        Assert.Equal(migrator.LatestVersion, await migrator.MigrateAsync(default));
+        Assert.Equal(before, await app.ScalarAsync<string>("SELECT string_agg(version || ':' || applied_at, ',' ORDER BY version) FROM schema_version"));
+    }
+
+    [Fact]
+    public async Task Event_partitions_are_prepared_for_the_whole_ingest_window()
+    {
+        await using var app = await VigilApp.StartAsync();
+        var days = await app.ScalarAsync<long>("""
+            SELECT count(*) FROM generate_series((now() - interval '8 days')::date, (now() + interval '7 days')::date, interval '1 day') d
+            WHERE to_regclass(format('%I.%I', current_schema(), 'events_' || to_char(d, 'YYYYMMDD'))) IS NOT NULL
+            """);
+        Assert.Equal(16L, days);
+    }
+}
+
+public class AdminFunctionTests
+{
+    [Fact]
+    public async Task Admin_runs_a_timer_function_now_and_gets_202_with_what_it_did()
+    {
+        await using var app = await VigilApp.StartAsync();
+        var run = await app.RunFunctionAsync("ApplyRetention");
+        Assert.Equal("ApplyRetention", run.GetProperty("function").GetString());
+        Assert.True(run.GetProperty("counts").TryGetProperty("partitions_created", out _));
+
+        using var admin = app.AdminClient();
+        await AssertProblem(await admin.PostAsync("/admin/functions/NoSuchFunction", VigilApp.Json("{}")), HttpStatusCode.NotFound, "not-found");
+        using var reader = app.Client(await app.CreateKeyAsync("read"));
+        await AssertProblem(await reader.PostAsync("/admin/functions/ApplyRetention", VigilApp.Json("{}")), HttpStatusCode.Forbidden, "forbidden");
+    }
+
+    [Fact]
+    public async Task The_functions_admin_header_is_accepted_for_admin_runs()
+    {
+        await using var app = await VigilApp.StartAsync();
+        using var client = app.Client();
+        client.DefaultRequestHeaders.Add("x-functions-key", app.AdminKey);
+        Assert.Equal(HttpStatusCode.Accepted, (await client.PostAsync("/admin/functions/ApplyRetention", VigilApp.Json("""{"input":""}"""))).StatusCode);
+    }
+
+    [Fact]
+    public async Task ApplyRetention_drops_expired_days_and_idempotency_keys_and_keeps_the_rest()
+    {
+        await using var app = await VigilApp.StartAsync();
+        using var client = app.AdminClient();
+        await client.PostAsync("/api/events", VigilApp.Json(Events.One(Events.LlmCall("recent", DateTimeOffset.UtcNow.AddDays(-1)))));
+        await app.ExecuteAsync("SELECT vigil_ensure_event_partitions(now() - interval '40 days', now() - interval '40 days')");
+        await app.ExecuteAsync("""
+            INSERT INTO events (tenant_id, event_id, type, ts, bot, success) VALUES ('default', 'ancient', 'tool_call', now() - interval '40 days', 'b', true);
+            INSERT INTO events (tenant_id, event_id, type, ts, bot, success) VALUES ('default', 'stray', 'tool_call', now() - interval '400 days', 'b', true);
+            INSERT INTO event_keys (tenant_id, event_id, ts) VALUES ('default', 'ancient', now() - interval '40 days');
+            """);
+        Assert.Equal(1L, await app.ScalarAsync<long>("SELECT count(*) FROM events_default"));
+
+        var run = await app.RunFunctionAsync("ApplyRetention");
+        var counts = run.GetProperty("counts");
+        Assert.True(counts.GetProperty("partitions_dropped").GetInt64() >= 1);
+        Assert.Equal(1, counts.GetProperty("events_deleted").GetInt64());
+        Assert.Equal(1, counts.GetProperty("keys_deleted").GetInt64());
+        Assert.Equal("recent", await app.ScalarAsync<string>("SELECT string_agg(event_id, ',') FROM events"));
+        Assert.Equal("recent", await app.ScalarAsync<string>("SELECT string_agg(event_id, ',') FROM event_keys"));
+    }
+
+    [Fact]
+    public async Task The_local_host_runs_timers_on_their_ncrontab_schedule()
+    {
+        var job = new CountingJob();
+        await using var app = await VigilApp.StartAsync(
+            new Dictionary<string, string?> { ["Vigil:LocalHost:TimersEnabled"] = "true", ["CountingSchedule"] = "* * * * * *" },
+            services: s => s.AddSingleton<ITimerJob>(job));
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (job.Runs < 2 && DateTime.UtcNow < deadline) await Task.Delay(100);
+        Assert.True(job.Runs >= 2, $"ran {job.Runs} times");
+    }
+
+    [Fact]
+    public async Task An_invalid_schedule_setting_stops_start_up()
+    {
+        var error = await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            await using var app = await VigilApp.StartAsync(new Dictionary<string, string?> { ["RetentionSchedule"] = "every hour" });
+        });
+        Assert.Contains("six-field NCRONTAB", error.ToString(), StringComparison.Ordinal);
+    }
+
+    private sealed class CountingJob : ITimerJob
+    {
+        private int _runs;
+        public int Runs => Volatile.Read(ref _runs);
+        public string Name => "Counting";
+        public string ScheduleSetting => "CountingSchedule";
+        public string DefaultSchedule => "0 0 0 1 1 *";
+
+        public Task<JobResult> RunAsync(CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _runs);
+            return Task.FromResult(new JobResult("counted"));
+        }
+    }
+}
+
+public class OutageTests
+{
+    [Fact]
+    public async Task With_PostgreSQL_down_ingestion_answers_503_and_after_it_returns_nothing_is_lost_or_doubled()
+    {
+        using var cluster = PrivateCluster.Start();
+        await using var app = await VigilApp.StartAsync(baseConnectionString: cluster.ConnectionString);
+        using var client = app.AdminClient();
+        var now = DateTimeOffset.UtcNow;
+        var before = Events.Batch(Enumerable.Range(0, 100).Select(i => Events.LlmCall($"before-{i}", now)));
+        var during = Events.Batch(Enumerable.Range(0, 100).Select(i => Events.LlmCall($"during-{i}", now)));
+        Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/api/events", VigilApp.Json(before))).StatusCode);
+
+        cluster.StopServer();
+
+        var refused = await client.PostAsync("/api/events", VigilApp.Json(during));
+        await AssertProblem(refused, HttpStatusCode.ServiceUnavailable, "storage-unavailable");
+        Assert.True(refused.Headers.RetryAfter?.Delta > TimeSpan.Zero);
+        var health = await client.GetAsync("/api/health");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
+        Assert.Equal("unhealthy", (await health.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("status").GetString());
+
+        cluster.StartServer();
+
+        // A client honouring Retry-After sends the refused batch again until it is taken.
+        JsonElement accepted = default;
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (DateTime.UtcNow < deadline)
+        {
+            var retry = await client.PostAsync("/api/events", VigilApp.Json(during));
+            if (retry.StatusCode == HttpStatusCode.OK)
+            {
+                accepted = await retry.Content.ReadFromJsonAsync<JsonElement>();
+                break;
+            }
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, retry.StatusCode);
+            await Task.Delay(250);
+        }
+        Assert.Equal(100, accepted.GetProperty("accepted").GetInt32());
+        var repeat = await (await client.PostAsync("/api/events", VigilApp.Json(before))).Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Equal(100, repeat.GetProperty("duplicates").GetInt32());
+        Assert.Equal(200L, await app.ScalarAsync<long>("SELECT count(*) FROM events"));
+        Assert.Equal(200L, await app.ScalarAsync<long>("SELECT count(DISTINCT event_id) FROM events"));
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/health")).StatusCode);
+    }
+}

@@ -1,0 +1,26 @@
+using System.Globalization;
+using Vigil.Bench;
+
+// ./bench <command> [options]; the script starts a private PostgreSQL and passes its connection string.
+var connectionString = Environment.GetEnvironmentVariable("ConnectionStrings__Postgres")
+    ?? throw new InvalidOperationException("Set ConnectionStrings__Postgres (./bench does this for you).");
+var command = args.Length > 0 ? args[0] : "help";
+int Option(string name, int fallback)
+{
+    var i = Array.IndexOf(args, "--" + name);
+    return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+}
+
+return command switch
+{
+    "ingest" => await IngestBenchmark.RunAsync(connectionString, Option("events", 400_000), Option("naive-events", 20_000), Option("batch", 500), Option("clients", 4), Option("rounds", 3)),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.WriteLine("""
+        usage: ./bench ingest [--events 400000] [--naive-events 20000] [--batch 500] [--clients 4] [--rounds 3]
+        """);
+    return 2;
+}
