@@ -17,7 +17,9 @@ public class MigrationTests
     public async Task Two_hosts_starting_together_apply_each_migration_exactly_once()
     {
         var connectionString = TestPostgres.NewSchema(out var schema);
-        var starts = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => Task.Run(() => VigilApp.StartAsync(connectionString: connectionString))));
+        // Both hosts carry the same settings, as two instances of one app do.
+        var adminKey = "admin-" + Guid.NewGuid().ToString("N");
+        var starts = await Task.WhenAll(Enumerable.Range(0, 2).Select(_ => Task.Run(() => VigilApp.StartAsync(connectionString: connectionString, adminKey: adminKey))));
         try
         {
             var app = starts[0];

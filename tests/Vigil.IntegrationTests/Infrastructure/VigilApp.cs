@@ -37,7 +37,8 @@ public sealed class VigilApp : IAsyncDisposable
         TimeProvider? time = null,
         string? baseConnectionString = null,
         string? connectionString = null,
-        Action<IServiceCollection>? services = null)
+        Action<IServiceCollection>? services = null,
+        string? adminKey = null)
     {
         string schema;
         if (connectionString is null)
@@ -48,7 +49,7 @@ public sealed class VigilApp : IAsyncDisposable
         {
             schema = new NpgsqlConnectionStringBuilder(connectionString).SearchPath!;
         }
-        var adminKey = "admin-" + Guid.NewGuid().ToString("N");
+        adminKey ??= "admin-" + Guid.NewGuid().ToString("N");
         var all = new Dictionary<string, string?>
         {
             ["ConnectionStrings:Postgres"] = connectionString,
