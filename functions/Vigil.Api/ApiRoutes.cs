@@ -21,6 +21,13 @@ public static class ApiRoutes
         new("POST", "/api/keys", "CreateKey"),
         new("GET", "/api/keys", "ListKeys"),
         new("DELETE", "/api/keys/{id}", "RevokeKey"),
+        new("GET", "/api/metrics/latency", "GetLatency"),
+        new("GET", "/api/metrics/summary", "GetSummary"),
+        new("GET", "/api/metrics/cost", "GetCost"),
+        new("GET", "/api/sla", "GetSla"),
+        new("GET", "/api/sla-targets", "ListSlaTargets"),
+        new("PUT", "/api/sla-targets/{bot}/{operation}", "PutSlaTarget"),
+        new("DELETE", "/api/sla-targets/{bot}/{operation}", "DeleteSlaTarget"),
     ];
 
     /// <summary>Maps every contract route to its shared handler (local host).</summary>
@@ -32,6 +39,13 @@ public static class ApiRoutes
         Map(app, "CreateKey", (HttpContext c, KeysApi api) => api.CreateAsync(c));
         Map(app, "ListKeys", (HttpContext c, KeysApi api) => api.ListAsync(c));
         Map(app, "RevokeKey", (HttpContext c, string id, KeysApi api) => api.RevokeAsync(c, id));
+        Map(app, "GetLatency", (HttpContext c, MetricsApi api) => api.LatencyAsync(c));
+        Map(app, "GetSummary", (HttpContext c, MetricsApi api) => api.SummaryAsync(c));
+        Map(app, "GetCost", (HttpContext c, MetricsApi api) => api.CostAsync(c));
+        Map(app, "GetSla", (HttpContext c, MetricsApi api) => api.SlaAsync(c));
+        Map(app, "ListSlaTargets", (HttpContext c, MetricsApi api) => api.ListSlaTargetsAsync(c));
+        Map(app, "PutSlaTarget", (HttpContext c, string bot, string operation, MetricsApi api) => api.PutSlaTargetAsync(c, bot, operation));
+        Map(app, "DeleteSlaTarget", (HttpContext c, string bot, string operation, MetricsApi api) => api.DeleteSlaTargetAsync(c, bot, operation));
         return app;
     }
 

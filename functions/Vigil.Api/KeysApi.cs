@@ -78,6 +78,26 @@ public static class JsonFields
         return text;
     }
 
+    public static double? PositiveNumber(JsonElement body, string name, FieldErrors errors, bool required = true, bool allowZero = false)
+    {
+        if (!body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            if (required) errors.Add(name, $"{name} is required.");
+            return null;
+        }
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out var number) || !double.IsFinite(number))
+        {
+            errors.Add(name, $"{name} must be a number.");
+            return null;
+        }
+        if (number < 0 || (!allowZero && number == 0))
+        {
+            errors.Add(name, allowZero ? $"{name} must be 0 or more." : $"{name} must be greater than 0.");
+            return null;
+        }
+        return number;
+    }
+
     public static void RejectUnknown(JsonElement body, FieldErrors errors, params string[] known)
     {
         foreach (var property in body.EnumerateObject())

@@ -11,6 +11,7 @@ public static class VigilApiServiceCollectionExtensions
         services.AddSingleton<EventsApi>();
         services.AddSingleton<HealthApi>();
         services.AddSingleton<KeysApi>();
+        services.AddSingleton<MetricsApi>();
         services.AddSingleton<AdminApi>();
         return services;
     }

@@ -6,6 +6,7 @@ using Vigil.Core.Auth;
 using Vigil.Core.Events;
 using Vigil.Core.Health;
 using Vigil.Core.Jobs;
+using Vigil.Core.Metrics;
 using Vigil.Core.Pricing;
 
 namespace Vigil.Core;
@@ -27,6 +28,8 @@ public static class VigilCoreServiceCollectionExtensions
         services.TryAddSingleton<PriceTable>();
         services.TryAddSingleton<EventIngestor>();
         services.TryAddSingleton<ApiKeyService>();
+        services.TryAddSingleton<MetricsService>();
+        services.AddSingleton<ITimerJob, ComputeRollupsJob>();
         services.AddSingleton<ITimerJob, ApplyRetentionJob>();
         services.TryAddSingleton<TimerJobRunner>();
         services.AddHostedService<VigilInitializer>();

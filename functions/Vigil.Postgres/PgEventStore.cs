@@ -9,7 +9,8 @@ namespace Vigil.Postgres;
 /// unnested server-side, new keys are claimed in event_keys with ON CONFLICT DO NOTHING, and only
 /// the events whose key was claimed are inserted. A concurrent request with the same key waits on
 /// the unique index and then skips it, so an event is never stored twice. Rows are sent sorted by
-/// key so that two overlapping batches lock keys in the same order and cannot deadlock.
+/// key so that two overlapping batches lock keys in the same order and cannot deadlock. The
+/// minutes that received events are marked for ComputeRollups in the same statement.
 /// </summary>
 public sealed class PgEventStore(NpgsqlDataSource dataSource) : IEventStore
 {
@@ -44,6 +45,9 @@ public sealed class PgEventStore(NpgsqlDataSource dataSource) : IEventStore
                 i.batch_run_id, i.attributes::jsonb
             FROM input i JOIN claimed c USING (tenant_id, event_id)
             RETURNING ts
+        ), pending AS (
+            INSERT INTO rollup_pending (minute)
+            SELECT DISTINCT date_bin('1 minute', ts, TIMESTAMPTZ '2000-01-01 00:00:00+00') FROM stored
         )
         SELECT count(*)::int FROM stored
         """;

@@ -7,6 +7,7 @@ using Vigil.Core.Auth;
 using Vigil.Core.Events;
 using Vigil.Core.Health;
 using Vigil.Core.Jobs;
+using Vigil.Core.Metrics;
 
 namespace Vigil.Postgres;
 
@@ -39,6 +40,8 @@ public static class VigilPostgresServiceCollectionExtensions
         services.AddSingleton<IEventStore, PgEventStore>();
         services.AddSingleton<IApiKeyStore, PgApiKeyStore>();
         services.AddSingleton<IRetentionStore, PgRetentionStore>();
+        services.AddSingleton<IRollupStore, PgRollupStore>();
+        services.AddSingleton<ISlaTargetStore, PgSlaTargetStore>();
         return services;
     }
 }

@@ -38,6 +38,9 @@ public static partial class EventParser
 
     private const int FieldCount = (int)F.Attributes + 1;
 
+    /// <summary>Longer than any real call; keeps latency sums far from overflow.</summary>
+    public const double MaxLatencyMs = 1e9;
+
     private static readonly FrozenDictionary<string, F> Fields = new Dictionary<string, F>
     {
         ["event_id"] = F.EventId, ["type"] = F.Type, ["timestamp"] = F.Timestamp, ["tenant_id"] = F.TenantId,
@@ -250,6 +253,8 @@ public static partial class EventParser
             var attributes = Attributes(limits.MaxAttributes);
 
             if (quality is > 1) Problems.Add($"quality_score must be between 0 and 1 (got {Show(F.QualityScore)})");
+            if (duration is > MaxLatencyMs) Problems.Add($"duration_ms {Show(F.DurationMs)} is not a plausible latency (at most {MaxLatencyMs:0} ms, 11.6 days)");
+            if (ttft is > MaxLatencyMs) Problems.Add($"ttft_ms {Show(F.TtftMs)} is not a plausible latency (at most {MaxLatencyMs:0} ms, 11.6 days)");
             if (cachedInputTokens is { } cached && inputTokens is { } input && cached > input)
             {
                 Problems.Add($"cached_input_tokens ({cached}) cannot exceed input_tokens ({input}): cached tokens are part of the input");

@@ -3,15 +3,21 @@ using Vigil.Core.Events;
 
 namespace Vigil.Core.Jobs;
 
-public sealed record RetentionReport(int PartitionsCreated, int PartitionsDropped, long EventsDeleted, long KeysDeleted);
+public sealed record RetentionReport(int PartitionsCreated, int PartitionsDropped, long EventsDeleted, long KeysDeleted, long RollupRowsDeleted);
+
+/// <summary>Everything older than its cutoff goes; event partitions are prepared up to PartitionsUntil.</summary>
+public sealed record RetentionCutoffs(
+    DateTimeOffset Events,
+    DateTimeOffset Keys,
+    DateTimeOffset PartitionsUntil,
+    DateTimeOffset MinuteRollups,
+    DateTimeOffset HourRollups,
+    DateTimeOffset DayRollups,
+    DateTimeOffset ConversationCosts);
 
 public interface IRetentionStore
 {
-    /// <summary>
-    /// Creates event partitions up to <paramref name="partitionsUntil"/>, drops raw events older than
-    /// <paramref name="eventsBefore"/> and idempotency keys older than <paramref name="keysBefore"/>.
-    /// </summary>
-    Task<RetentionReport> ApplyAsync(DateTimeOffset eventsBefore, DateTimeOffset keysBefore, DateTimeOffset partitionsUntil, CancellationToken cancellationToken);
+    Task<RetentionReport> ApplyAsync(RetentionCutoffs cutoffs, CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -30,18 +36,24 @@ public sealed class ApplyRetentionJob(IRetentionStore store, IOptionsMonitor<Ret
         var limits = ingest.CurrentValue;
         var keep = retention.CurrentValue;
         var report = await store.ApplyAsync(
-            eventsBefore: now - keep.Events,
-            keysBefore: now - limits.MaxEventAge - limits.MaxFutureSkew - TimeSpan.FromDays(1),
-            partitionsUntil: now + keep.PartitionsAhead,
+            new RetentionCutoffs(
+                Events: now - keep.Events,
+                Keys: now - limits.MaxEventAge - limits.MaxFutureSkew - TimeSpan.FromDays(1),
+                PartitionsUntil: now + keep.PartitionsAhead,
+                MinuteRollups: now - keep.MinuteRollups,
+                HourRollups: now - keep.HourRollups,
+                DayRollups: now - keep.DayRollups,
+                ConversationCosts: now - keep.ConversationCosts),
             cancellationToken);
         return new JobResult(
-            $"created {report.PartitionsCreated} partitions, dropped {report.PartitionsDropped}, deleted {report.EventsDeleted} events and {report.KeysDeleted} idempotency keys",
+            $"created {report.PartitionsCreated} partitions, dropped {report.PartitionsDropped}, deleted {report.EventsDeleted} events, {report.KeysDeleted} idempotency keys and {report.RollupRowsDeleted} rollup rows",
             new Dictionary<string, long>
             {
                 ["partitions_created"] = report.PartitionsCreated,
                 ["partitions_dropped"] = report.PartitionsDropped,
                 ["events_deleted"] = report.EventsDeleted,
                 ["keys_deleted"] = report.KeysDeleted,
+                ["rollup_rows_deleted"] = report.RollupRowsDeleted,
             });
     }
 }

@@ -3,12 +3,22 @@ using Vigil.Core.Events;
 
 namespace Vigil.Core.Jobs;
 
-/// <summary>Section <c>Vigil:Retention</c>: how long raw events are kept.</summary>
+/// <summary>Section <c>Vigil:Retention</c>: how long raw events and rollups are kept.</summary>
 public sealed class RetentionOptions
 {
     public const string Section = "Vigil:Retention";
 
     public TimeSpan Events { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>Minute rollups: hours are re-merged from them when a late event arrives, so they outlive the ingest window.</summary>
+    public TimeSpan MinuteRollups { get; set; } = TimeSpan.FromDays(8);
+
+    public TimeSpan HourRollups { get; set; } = TimeSpan.FromDays(90);
+
+    public TimeSpan DayRollups { get; set; } = TimeSpan.FromDays(400);
+
+    /// <summary>Cost per conversation per minute, for cost by conversation over windows up to 30 days.</summary>
+    public TimeSpan ConversationCosts { get; set; } = TimeSpan.FromDays(31);
 
     /// <summary>Daily event partitions are created this far ahead.</summary>
     public TimeSpan PartitionsAhead { get; set; } = TimeSpan.FromDays(7);
@@ -23,6 +33,18 @@ internal sealed class RetentionOptionsValidator(IOptions<IngestOptions> ingest) 
         if (options.Events < minimum)
         {
             return ValidateOptionsResult.Fail($"{RetentionOptions.Section}:Events must be at least {DurationText.Format(minimum)} (the ingest age limit plus a day), was {DurationText.Format(options.Events)}.");
+        }
+        if (options.MinuteRollups < minimum)
+        {
+            return ValidateOptionsResult.Fail($"{RetentionOptions.Section}:MinuteRollups must be at least {DurationText.Format(minimum)}: hours are re-merged from minutes when a late event arrives.");
+        }
+        if (options.HourRollups < options.MinuteRollups || options.DayRollups < options.HourRollups)
+        {
+            return ValidateOptionsResult.Fail($"{RetentionOptions.Section}: keep HourRollups at least as long as MinuteRollups, and DayRollups at least as long as HourRollups.");
+        }
+        if (options.HourRollups < TimeSpan.FromDays(31) || options.ConversationCosts < TimeSpan.FromDays(31))
+        {
+            return ValidateOptionsResult.Fail($"{RetentionOptions.Section}: HourRollups and ConversationCosts must cover the longest query window (30 days) plus a day.");
         }
         if (options.PartitionsAhead < TimeSpan.FromDays(2))
         {

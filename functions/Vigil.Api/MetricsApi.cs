@@ -1,0 +1,103 @@
+using Microsoft.AspNetCore.Http;
+using Vigil.Core.Auth;
+using Vigil.Core.Metrics;
+
+namespace Vigil.Api;
+
+/// <summary>The metrics routes: latency, summary, cost, SLA compliance and SLA targets.</summary>
+public sealed class MetricsApi(ApiGate gate, MetricsService metrics, ISlaTargetStore slaTargets, TimeProvider time)
+{
+    private static readonly string[] SummaryGroups = ["bot", "operation", "model", "tenant_id", "type", "batch_job"];
+    private static readonly string[] CostGroups = ["model", "conversation_id", "tenant_id", "bot", "batch_job", "operation", "type"];
+
+    public Task<IResult> LatencyAsync(HttpContext context) => gate.RunAsync(context, Permission.Read, async (principal, cancellationToken) =>
+    {
+        var q = new QueryReader(context.Request.Query, [.. QueryReader.FilterNames, "window", "field"]);
+        var window = q.Window(time.GetUtcNow());
+        var field = q.Get("field") ?? "duration";
+        if (field is not ("duration" or "ttft")) q.Errors.Add("field", "field must be duration or ttft.");
+        var (filter, forbidden) = q.Filter(principal!);
+        if (forbidden is not null) return forbidden;
+        if (q.Errors.Any) return q.Errors.ToProblem();
+        return ApiResults.Json(await metrics.LatencyAsync(window, filter, field == "ttft", cancellationToken));
+    });
+
+    public Task<IResult> SummaryAsync(HttpContext context) => gate.RunAsync(context, Permission.Read, async (principal, cancellationToken) =>
+    {
+        var q = new QueryReader(context.Request.Query, [.. QueryReader.FilterNames, "window", "group_by"]);
+        var window = q.Window(time.GetUtcNow());
+        var groupBy = q.GroupBy(SummaryGroups, "bot");
+        var (filter, forbidden) = q.Filter(principal!);
+        if (forbidden is not null) return forbidden;
+        if (q.Errors.Any) return q.Errors.ToProblem();
+        return ApiResults.Json(await metrics.SummaryAsync(window, filter, groupBy, cancellationToken));
+    });
+
+    public Task<IResult> CostAsync(HttpContext context) => gate.RunAsync(context, Permission.Read, async (principal, cancellationToken) =>
+    {
+        var q = new QueryReader(context.Request.Query, [.. QueryReader.FilterNames, "window", "group_by", "limit"]);
+        var window = q.Window(time.GetUtcNow());
+        var groupBy = q.GroupBy(CostGroups, "model");
+        if (groupBy.Count > 1) q.Errors.Add("group_by", "cost groups by one dimension at a time.");
+        var limit = q.Int("limit", 100, 1, 10_000);
+        var (filter, forbidden) = q.Filter(principal!);
+        if (forbidden is not null) return forbidden;
+        if (groupBy.Count == 1 && groupBy[0] == Dimension.ConversationId && filter.Get(Dimension.BatchJob) is not null)
+        {
+            q.Errors.Add("batch_job", "batch_job cannot filter costs grouped by conversation_id.");
+        }
+        if (q.Errors.Any) return q.Errors.ToProblem();
+        return ApiResults.Json(await metrics.CostAsync(window, filter, groupBy[0], limit, cancellationToken));
+    });
+
+    public Task<IResult> SlaAsync(HttpContext context) => gate.RunAsync(context, Permission.Read, async (principal, cancellationToken) =>
+    {
+        var q = new QueryReader(context.Request.Query, ["window", "tenant_id", "bot", "operation", "model", "type"]);
+        var window = q.Window(time.GetUtcNow());
+        var (filter, forbidden) = q.Filter(principal!, ["tenant_id", "bot", "operation", "model", "type"]);
+        if (forbidden is not null) return forbidden;
+        if (q.Errors.Any) return q.Errors.ToProblem();
+        return ApiResults.Json(await metrics.SlaAsync(window, filter, cancellationToken));
+    });
+
+    public Task<IResult> ListSlaTargetsAsync(HttpContext context) => gate.RunAsync(context, Permission.Read, async (_, cancellationToken) =>
+    {
+        var targets = await slaTargets.ListAsync(cancellationToken);
+        return ApiResults.Json(new { targets = targets.Select(View) });
+    });
+
+    public Task<IResult> PutSlaTargetAsync(HttpContext context, string bot, string operation) => gate.RunAsync(context, Permission.Admin, async (_, cancellationToken) =>
+    {
+        var (body, problem) = await HttpBody.ReadObjectAsync(context.Request, cancellationToken);
+        if (problem is not null) return problem;
+        var errors = new FieldErrors();
+        if (!Names.IsValid(bot)) errors.Add("bot", "bot must be 1 to 64 characters of lower-case letters, digits, '_', '.' and '-'.");
+        if (operation.Length is 0 or > 64) errors.Add("operation", "operation must be 1 to 64 characters.");
+        var p50 = JsonFields.PositiveNumber(body, "p50_ms", errors);
+        var p95 = JsonFields.PositiveNumber(body, "p95_ms", errors);
+        var p99 = JsonFields.PositiveNumber(body, "p99_ms", errors);
+        JsonFields.RejectUnknown(body, errors, "p50_ms", "p95_ms", "p99_ms");
+        if (p50 is { } a && p95 is { } b && p99 is { } c && !(a <= b && b <= c))
+        {
+            errors.Add("p95_ms", "targets must satisfy p50_ms ≤ p95_ms ≤ p99_ms.");
+        }
+        if (errors.Any) return errors.ToProblem();
+        var target = new SlaTarget(bot, operation, p50!.Value, p95!.Value, p99!.Value, time.GetUtcNow());
+        var created = await slaTargets.UpsertAsync(target, cancellationToken);
+        return ApiResults.Json(View(target), created ? StatusCodes.Status201Created : StatusCodes.Status200OK);
+    });
+
+    public Task<IResult> DeleteSlaTargetAsync(HttpContext context, string bot, string operation) => gate.RunAsync(context, Permission.Admin, async (_, cancellationToken) =>
+        await slaTargets.DeleteAsync(bot, operation, cancellationToken)
+            ? Results.NoContent()
+            : Problems.NotFound($"No SLA target for bot '{bot}' and operation '{operation}'."));
+
+    private static object View(SlaTarget t) => new { bot = t.Bot, operation = t.Operation, p50_ms = t.P50Ms, p95_ms = t.P95Ms, p99_ms = t.P99Ms, updated_at = t.UpdatedAt };
+}
+
+/// <summary>Names of bots, batch jobs and the like: <c>[a-z0-9_.-]{1,64}</c>.</summary>
+public static class Names
+{
+    public static bool IsValid(string? name) =>
+        name is { Length: > 0 and <= 64 } && name.All(ch => ch is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '_' or '.' or '-');
+}

@@ -1,0 +1,125 @@
+namespace Vigil.Core.Metrics;
+
+public sealed record LatencyResult(string Window, DateTimeOffset From, DateTimeOffset To, string Field, long Count,
+    double? P50Ms, double? P95Ms, double? P99Ms, double? MeanMs, double? MinMs, double? MaxMs, DateTimeOffset? CompleteUpTo);
+
+public sealed record SummaryGroup(IReadOnlyDictionary<string, string?> Key, long Count, double? ErrorRate, double? CacheHitRate,
+    double? P50Ms, double? P95Ms, double? P99Ms, decimal CostUsd, long InputTokens, long OutputTokens, double? SatisfactionRate,
+    double? MeanMs, double? MaxMs, double? TtftP95Ms, double? RateLimitErrorRate, double? QualityScoreAvg, double? DegradationRate,
+    long BlockedHandoffs, long UnpricedCalls);
+
+public sealed record SummaryResult(string Window, DateTimeOffset From, DateTimeOffset To, IReadOnlyList<SummaryGroup> Groups, DateTimeOffset? CompleteUpTo);
+
+public sealed record CostGroup(IReadOnlyDictionary<string, string?> Key, decimal CostUsd, long Calls, decimal? AvgCostUsd, long UnpricedCalls, long InputTokens, long OutputTokens);
+
+public sealed record CostResult(string Window, DateTimeOffset From, DateTimeOffset To, decimal TotalCostUsd, IReadOnlyList<CostGroup> Groups, DateTimeOffset? CompleteUpTo);
+
+public sealed record SlaNumbers(double? P50Ms, double? P95Ms, double? P99Ms);
+
+public sealed record SlaActual(long Count, double? P50Ms, double? P95Ms, double? P99Ms);
+
+public sealed record SlaResultItem(string Bot, string Operation, SlaNumbers Target, SlaActual Actual, bool Compliant, IReadOnlyList<string> Violations, string Status);
+
+public sealed record SlaResult(string Window, DateTimeOffset From, DateTimeOffset To, IReadOnlyList<SlaResultItem> Results, DateTimeOffset? CompleteUpTo);
+
+/// <summary>Answers the metrics routes from the rollups.</summary>
+public sealed class MetricsService(IRollupStore rollups, ISlaTargetStore slaTargets)
+{
+    public async Task<LatencyResult> LatencyAsync(MetricWindow window, MetricFilter filter, bool ttft, CancellationToken cancellationToken)
+    {
+        var groups = await rollups.QueryAsync(new RollupQuery(window.Plan(), filter, []), cancellationToken);
+        var counters = groups.Count == 0 ? new RollupCounters() : groups[0].Counters;
+        var sketch = ttft ? counters.Ttft : counters.Duration;
+        return new LatencyResult(window.Text, window.From, window.To, ttft ? "ttft" : "duration", sketch.Count,
+            Ms(sketch.Quantile(0.5)), Ms(sketch.Quantile(0.95)), Ms(sketch.Quantile(0.99)), Ms(sketch.Mean),
+            sketch.IsEmpty ? null : Ms(sketch.Min), sketch.IsEmpty ? null : Ms(sketch.Max),
+            await rollups.CompleteUpToAsync(cancellationToken));
+    }
+
+    public async Task<SummaryResult> SummaryAsync(MetricWindow window, MetricFilter filter, IReadOnlyList<Dimension> groupBy, CancellationToken cancellationToken)
+    {
+        var groups = await rollups.QueryAsync(new RollupQuery(window.Plan(), filter, groupBy), cancellationToken);
+        var result = groups
+            .Select(g =>
+            {
+                var c = g.Counters;
+                return new SummaryGroup(KeyOf(g), c.Events, Rate(c.ErrorRate), Rate(c.CacheHitRate),
+                    Ms(c.Duration.Quantile(0.5)), Ms(c.Duration.Quantile(0.95)), Ms(c.Duration.Quantile(0.99)),
+                    Usd(c.CostUsd), c.InputTokens, c.OutputTokens, Rate(c.SatisfactionRate),
+                    Ms(c.Duration.Mean), c.Duration.IsEmpty ? null : Ms(c.Duration.Max), Ms(c.Ttft.Quantile(0.95)),
+                    Rate(c.RateLimitErrorRate), Rate(c.QualityScoreAvg), Rate(c.DegradationRate), c.Blocked, c.Unpriced);
+            })
+            .OrderBy(g => string.Join('\u0001', g.Key.Values), StringComparer.Ordinal)
+            .ToList();
+        return new SummaryResult(window.Text, window.From, window.To, result, await rollups.CompleteUpToAsync(cancellationToken));
+    }
+
+    public async Task<CostResult> CostAsync(MetricWindow window, MetricFilter filter, Dimension groupBy, int limit, CancellationToken cancellationToken)
+    {
+        List<CostGroup> groups;
+        decimal total;
+        if (groupBy == Dimension.ConversationId)
+        {
+            var conversations = await rollups.ConversationCostsAsync(window.From, window.To, filter, limit, cancellationToken);
+            groups = conversations
+                .Select(c => new CostGroup(
+                    new Dictionary<string, string?> { ["conversation_id"] = c.ConversationId, ["tenant_id"] = c.TenantId },
+                    Usd(c.CostUsd), c.Calls, Average(c.CostUsd, c.Calls), 0, c.InputTokens, c.OutputTokens))
+                .ToList();
+            // The total covers every event of the window, not only the conversations listed.
+            var all = await rollups.QueryAsync(new RollupQuery(window.Plan(), filter, [], WithSketches: false), cancellationToken);
+            total = all.Sum(g => g.Counters.CostUsd);
+        }
+        else
+        {
+            var rows = await rollups.QueryAsync(new RollupQuery(window.Plan(), filter, [groupBy], WithSketches: false), cancellationToken);
+            total = rows.Sum(g => g.Counters.CostUsd);
+            groups = rows
+                .Select(g => new CostGroup(KeyOf(g), Usd(g.Counters.CostUsd), g.Counters.CostEvents, Average(g.Counters.CostUsd, g.Counters.CostEvents),
+                    g.Counters.Unpriced, g.Counters.InputTokens, g.Counters.OutputTokens))
+                .Where(g => g.Calls > 0 || g.CostUsd > 0)
+                .OrderByDescending(g => g.CostUsd)
+                .ThenBy(g => string.Join('\u0001', g.Key.Values), StringComparer.Ordinal)
+                .Take(limit)
+                .ToList();
+        }
+        return new CostResult(window.Text, window.From, window.To, Usd(total), groups, await rollups.CompleteUpToAsync(cancellationToken));
+    }
+
+    public async Task<SlaResult> SlaAsync(MetricWindow window, MetricFilter filter, CancellationToken cancellationToken)
+    {
+        var targets = await slaTargets.ListAsync(cancellationToken);
+        var groups = await rollups.QueryAsync(new RollupQuery(window.Plan(), filter, [Dimension.Bot, Dimension.Operation]), cancellationToken);
+        var byKey = groups.ToDictionary(g => (g.Key[Dimension.Bot], g.Key[Dimension.Operation]));
+        var results = new List<SlaResultItem>();
+        foreach (var t in targets.Where(t => filter.Get(Dimension.Bot) is not { } bots || bots.Contains(t.Bot))
+                                 .Where(t => filter.Get(Dimension.Operation) is not { } ops || ops.Contains(t.Operation)))
+        {
+            var sketch = byKey.TryGetValue((t.Bot, t.Operation), out var g) ? g.Counters.Duration : new LatencySketch();
+            var actual = new SlaActual(sketch.Count, Ms(sketch.Quantile(0.5)), Ms(sketch.Quantile(0.95)), Ms(sketch.Quantile(0.99)));
+            var violations = new List<string>();
+            Check("p50", actual.P50Ms, t.P50Ms, violations);
+            Check("p95", actual.P95Ms, t.P95Ms, violations);
+            Check("p99", actual.P99Ms, t.P99Ms, violations);
+            var status = sketch.IsEmpty ? "no_data" : violations.Count == 0 ? "compliant" : "violated";
+            results.Add(new SlaResultItem(t.Bot, t.Operation, new SlaNumbers(t.P50Ms, t.P95Ms, t.P99Ms), actual, violations.Count == 0, violations, status));
+        }
+        return new SlaResult(window.Text, window.From, window.To, results, await rollups.CompleteUpToAsync(cancellationToken));
+
+        static void Check(string name, double? actual, double target, List<string> violations)
+        {
+            if (actual > target) violations.Add($"{name} {actual:0.#} ms exceeds the {target:0.#} ms target");
+        }
+    }
+
+    private static Dictionary<string, string?> KeyOf(RollupGroup group) =>
+        group.Key.ToDictionary(k => k.Key.ToName(), k => k.Value.Length == 0 ? null : k.Value);
+
+    private static double? Ms(double? value) => value is { } v ? Math.Round(v, 3) : null;
+
+    private static double? Rate(double? value) => value is { } v ? Math.Round(v, 6) : null;
+
+    private static decimal Usd(decimal value) => decimal.Round(value, 6);
+
+    private static decimal? Average(decimal cost, long calls) => calls == 0 ? null : decimal.Round(cost / calls, 8);
+}

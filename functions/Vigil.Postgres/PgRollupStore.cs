@@ -1,0 +1,398 @@
+using System.Text;
+using Npgsql;
+using NpgsqlTypes;
+using Vigil.Core.Events;
+using Vigil.Core.Metrics;
+
+namespace Vigil.Postgres;
+
+/// <summary>
+/// The rollup tables (rollup_minute, rollup_hour, rollup_day, conversation_cost_minute,
+/// rollup_pending, rollup_state). A run claims the minutes marked by ingestion, recomputes them from
+/// the raw events (sketches are built here, in .NET, from the same code that reads them), then
+/// re-merges the hours and days they belong to. Each chunk is one transaction under an advisory
+/// lock, so two hosts take turns instead of double counting, and a crash mid-chunk rolls the
+/// claim back. Recomputing replaces rows, so a second run of the same minute changes nothing.
+/// </summary>
+public sealed class PgRollupStore(NpgsqlDataSource dataSource) : IRollupStore
+{
+    /// <summary>At most this many minutes per transaction (a backlog after downtime is worked off in steps).</summary>
+    internal const int MinutesPerChunk = 120;
+
+    private const string KeyColumns = "tenant_id, bot, operation, model, type, batch_job, batch_run_id";
+    private const string CounterColumns = "events, calls, errors, rate_limit_errors, cache_hits, cache_lookups, blocked, quality_count, quality_sum_micro, degraded, degradation_known, positive, negative, cost_events, unpriced, cost_usd, input_tokens, output_tokens, cached_input_tokens";
+    private const string SketchColumns = "duration_sketch, ttft_sketch";
+    private const string SketchAggregates = "array_agg(duration_sketch) FILTER (WHERE duration_sketch IS NOT NULL), array_agg(ttft_sketch) FILTER (WHERE ttft_sketch IS NOT NULL)";
+    private const string Origin = "TIMESTAMPTZ '2000-01-01 00:00:00+00'";
+
+    private static readonly string SumColumns = string.Join(", ", CounterColumns.Split(", ").Select(c => c switch
+    {
+        "cost_usd" => $"sum({c})",
+        _ => $"sum({c})::bigint",
+    }));
+
+    public Task<RollupReport> RollUpAsync(CancellationToken cancellationToken) => PgCall.Run(async () =>
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var runStart = await ScalarAsync<DateTime>(connection, null, "SELECT clock_timestamp()", cancellationToken);
+        int minutes = 0, hours = 0, days = 0;
+        long eventsRead = 0;
+        while (true)
+        {
+            await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+            await ExecuteAsync(connection, tx, "SELECT pg_advisory_xact_lock(hashtextextended('vigil.rollups.' || current_schema(), 0))", cancellationToken);
+            var claimed = await ClaimAsync(connection, tx, runStart, cancellationToken);
+            if (claimed.Length == 0)
+            {
+                await tx.CommitAsync(cancellationToken);
+                break;
+            }
+            eventsRead += await RecomputeMinutesAsync(connection, tx, claimed, cancellationToken);
+            var hourBuckets = claimed.Select(m => Align.Floor(m, Resolution.Hour)).Distinct().ToArray();
+            await RecomputeLevelAsync(connection, tx, "rollup_minute", "rollup_hour", Resolution.Hour, hourBuckets, cancellationToken);
+            var dayBuckets = hourBuckets.Select(h => Align.Floor(h, Resolution.Day)).Distinct().ToArray();
+            await RecomputeLevelAsync(connection, tx, "rollup_hour", "rollup_day", Resolution.Day, dayBuckets, cancellationToken);
+            await tx.CommitAsync(cancellationToken);
+            minutes += claimed.Length;
+            hours += hourBuckets.Length;
+            days += dayBuckets.Length;
+        }
+        await using (var state = new NpgsqlCommand(
+            "UPDATE rollup_state SET complete_up_to = greatest(coalesce(complete_up_to, '-infinity'), $1), last_run_at = clock_timestamp() RETURNING complete_up_to", connection))
+        {
+            state.Parameters.Add(new() { Value = runStart });
+            var completeUpTo = (DateTime)(await state.ExecuteScalarAsync(cancellationToken))!;
+            return new RollupReport(minutes, hours, days, eventsRead, new DateTimeOffset(completeUpTo, TimeSpan.Zero));
+        }
+    });
+
+    /// <summary>Takes the oldest marked minutes (marked before the run started) off the pending list.</summary>
+    private static async Task<DateTimeOffset[]> ClaimAsync(NpgsqlConnection connection, NpgsqlTransaction tx, DateTime runStart, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand("""
+            DELETE FROM rollup_pending
+            WHERE marked_at < $1 AND minute IN (
+                SELECT DISTINCT minute FROM rollup_pending WHERE marked_at < $1 ORDER BY minute LIMIT $2)
+            RETURNING minute
+            """, connection, tx);
+        command.Parameters.Add(new() { Value = runStart });
+        command.Parameters.Add(new() { Value = MinutesPerChunk });
+        var minutes = new SortedSet<DateTimeOffset>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) minutes.Add(reader.GetFieldValue<DateTimeOffset>(0));
+        return [.. minutes];
+    }
+
+    private static async Task<long> RecomputeMinutesAsync(NpgsqlConnection connection, NpgsqlTransaction tx, DateTimeOffset[] minutes, CancellationToken cancellationToken)
+    {
+        var series = new Dictionary<(DateTimeOffset, SeriesKey), RollupCounters>();
+        var conversations = new Dictionary<(DateTimeOffset, string, string, SeriesKey), ConversationTotals>();
+        long read = 0;
+        foreach (var (from, to) in ContiguousRanges(minutes))
+        {
+            await using var command = new NpgsqlCommand("""
+                SELECT ts, tenant_id, bot, coalesce(operation, ''), coalesce(model, ''), type, coalesce(batch_job, ''),
+                       coalesce(batch_run_id, ''), conversation_id, duration_ms, ttft_ms, success, error_type, cache_hit,
+                       blocked, quality_score, degraded, rating, cost_usd, cost_source, input_tokens, output_tokens,
+                       cached_input_tokens
+                FROM events WHERE ts >= $1 AND ts < $2
+                """, connection, tx);
+            command.Parameters.Add(new() { Value = from });
+            command.Parameters.Add(new() { Value = to });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                read++;
+                var e = ReadEvent(reader);
+                var minute = Align.Floor(e.Timestamp, Resolution.Minute);
+                if (!series.TryGetValue((minute, e.Series), out var counters)) series[(minute, e.Series)] = counters = new RollupCounters();
+                counters.Add(e);
+                if (e.ConversationId is { } conversation && e.CostSource != CostSource.None)
+                {
+                    var key = (minute, e.Series.TenantId, conversation, e.Series with { TenantId = "", BatchJob = "", BatchRunId = "" });
+                    conversations[key] = conversations.GetValueOrDefault(key).Add(e);
+                }
+            }
+        }
+
+        var buckets = minutes.Select(m => m.UtcDateTime).ToArray();
+        await ExecuteAsync(connection, tx, "DELETE FROM rollup_minute WHERE bucket = ANY($1)", cancellationToken, buckets);
+        await ExecuteAsync(connection, tx, "DELETE FROM conversation_cost_minute WHERE bucket = ANY($1)", cancellationToken, buckets);
+        await WriteRowsAsync(connection, "rollup_minute", series.Select(s => (s.Key.Item1, s.Key.Item2, s.Value)), cancellationToken);
+        await using (var writer = await connection.BeginBinaryImportAsync(
+            "COPY conversation_cost_minute (bucket, tenant_id, conversation_id, bot, operation, model, type, cost_usd, calls, input_tokens, output_tokens) FROM STDIN (FORMAT BINARY)", cancellationToken))
+        {
+            foreach (var ((minute, tenant, conversation, key), totals) in conversations)
+            {
+                await writer.StartRowAsync(cancellationToken);
+                await writer.WriteAsync(minute.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken);
+                await writer.WriteAsync(tenant, NpgsqlDbType.Text, cancellationToken);
+                await writer.WriteAsync(conversation, NpgsqlDbType.Text, cancellationToken);
+                await writer.WriteAsync(key.Bot, NpgsqlDbType.Text, cancellationToken);
+                await writer.WriteAsync(key.Operation, NpgsqlDbType.Text, cancellationToken);
+                await writer.WriteAsync(key.Model, NpgsqlDbType.Text, cancellationToken);
+                await writer.WriteAsync(key.Type.ToName(), NpgsqlDbType.Text, cancellationToken);
+                await writer.WriteAsync(totals.CostUsd, NpgsqlDbType.Numeric, cancellationToken);
+                await writer.WriteAsync(totals.Calls, NpgsqlDbType.Bigint, cancellationToken);
+                await writer.WriteAsync(totals.InputTokens, NpgsqlDbType.Bigint, cancellationToken);
+                await writer.WriteAsync(totals.OutputTokens, NpgsqlDbType.Bigint, cancellationToken);
+            }
+            await writer.CompleteAsync(cancellationToken);
+        }
+        return read;
+    }
+
+    /// <summary>Rebuilds the given hour (or day) buckets by merging the level below.</summary>
+    private static async Task RecomputeLevelAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string source, string target, Resolution resolution, DateTimeOffset[] buckets, CancellationToken cancellationToken)
+    {
+        var interval = resolution == Resolution.Hour ? "1 hour" : "1 day";
+        var utc = buckets.Select(b => b.UtcDateTime).ToArray();
+        await ExecuteAsync(connection, tx, $"DELETE FROM {target} WHERE bucket = ANY($1)", cancellationToken, utc);
+        await using var command = new NpgsqlCommand($"""
+            SELECT date_bin('{interval}', bucket, {Origin}) AS b, {KeyColumns}, {SumColumns}, {SketchAggregates}
+            FROM {source}
+            WHERE bucket >= $2 AND bucket < $3 AND date_bin('{interval}', bucket, {Origin}) = ANY($1)
+            GROUP BY 1, {KeyColumns}
+            """, connection, tx);
+        command.Parameters.Add(new() { Value = utc });
+        command.Parameters.Add(new() { Value = buckets.Min().UtcDateTime });
+        command.Parameters.Add(new() { Value = (buckets.Max() + Align.Length(resolution)).UtcDateTime });
+        var rows = new List<(DateTimeOffset, SeriesKey, RollupCounters)>();
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var key = new SeriesKey(reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
+                    ParseType(reader.GetString(5)), reader.GetString(6), reader.GetString(7));
+                rows.Add((reader.GetFieldValue<DateTimeOffset>(0), key, ReadCounters(reader, 8, withSketches: true)));
+            }
+        }
+        await WriteRowsAsync(connection, target, rows, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<RollupGroup>> QueryAsync(RollupQuery query, CancellationToken cancellationToken) => PgCall.Run<IReadOnlyList<RollupGroup>>(async () =>
+    {
+        if (query.Pieces.Count == 0) return [];
+        var groupColumns = query.GroupBy.Select(Column).ToList();
+        var select = new StringBuilder("SELECT ");
+        foreach (var c in groupColumns) select.Append(c).Append(", ");
+        select.Append(SumColumns);
+        if (query.WithSketches) select.Append(", ").Append(SketchAggregates);
+        select.Append(" FROM (");
+        await using var command = dataSource.CreateCommand();
+        var columns = $"{KeyColumns}, {CounterColumns}" + (query.WithSketches ? $", {SketchColumns}" : "");
+        for (var i = 0; i < query.Pieces.Count; i++)
+        {
+            var piece = query.Pieces[i];
+            if (i > 0) select.Append(" UNION ALL ");
+            select.Append(CultureInvariant($"SELECT {columns} FROM {Table(piece.Resolution)} WHERE bucket >= ${(2 * i) + 1} AND bucket < ${(2 * i) + 2}"));
+            command.Parameters.Add(new() { Value = piece.From.UtcDateTime });
+            command.Parameters.Add(new() { Value = piece.To.UtcDateTime });
+        }
+        select.Append(") r WHERE true");
+        AppendFilters(select, command, query.Filter);
+        if (groupColumns.Count > 0) select.Append(" GROUP BY ").Append(string.Join(", ", groupColumns));
+        command.CommandText = select.ToString();
+
+        var groups = new List<RollupGroup>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            // Without GROUP BY an aggregate always returns one row; no rows means sums of NULL.
+            if (reader.IsDBNull(groupColumns.Count)) continue;
+            var key = new Dictionary<Dimension, string>();
+            for (var i = 0; i < groupColumns.Count; i++) key[query.GroupBy[i]] = reader.GetString(i);
+            groups.Add(new RollupGroup(key, ReadCounters(reader, groupColumns.Count, query.WithSketches)));
+        }
+        return groups;
+    });
+
+    public Task<IReadOnlyList<ConversationCost>> ConversationCostsAsync(DateTimeOffset from, DateTimeOffset to, MetricFilter filter, int limit, CancellationToken cancellationToken) => PgCall.Run<IReadOnlyList<ConversationCost>>(async () =>
+    {
+        await using var command = dataSource.CreateCommand();
+        command.Parameters.Add(new() { Value = from.UtcDateTime });
+        command.Parameters.Add(new() { Value = to.UtcDateTime });
+        var sql = new StringBuilder("""
+            SELECT tenant_id, conversation_id, sum(cost_usd), sum(calls)::bigint, sum(input_tokens)::bigint, sum(output_tokens)::bigint
+            FROM conversation_cost_minute WHERE bucket >= $1 AND bucket < $2
+            """);
+        AppendFilters(sql, command, filter);
+        command.Parameters.Add(new() { Value = limit });
+        sql.Append(CultureInvariant($" GROUP BY tenant_id, conversation_id ORDER BY 3 DESC, 1, 2 LIMIT ${command.Parameters.Count}"));
+        command.CommandText = sql.ToString();
+        var result = new List<ConversationCost>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            result.Add(new ConversationCost(reader.GetString(0), reader.GetString(1), reader.GetDecimal(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5)));
+        }
+        return result;
+    });
+
+    public Task<DateTimeOffset?> CompleteUpToAsync(CancellationToken cancellationToken) => PgCall.Run(async () =>
+    {
+        await using var command = dataSource.CreateCommand("SELECT complete_up_to FROM rollup_state");
+        var value = await command.ExecuteScalarAsync(cancellationToken);
+        return value is DateTime t ? new DateTimeOffset(t, TimeSpan.Zero) : (DateTimeOffset?)null;
+    });
+
+    private static void AppendFilters(StringBuilder sql, NpgsqlCommand command, MetricFilter filter)
+    {
+        foreach (var (dimension, values) in filter.Values)
+        {
+            command.Parameters.Add(new NpgsqlParameter<string[]>() { TypedValue = values });
+            sql.Append(CultureInvariant($" AND {Column(dimension)} = ANY(${command.Parameters.Count})"));
+        }
+    }
+
+    private static string CultureInvariant(FormattableString text) => FormattableString.Invariant(text);
+
+    private static string Table(Resolution resolution) => resolution switch
+    {
+        Resolution.Minute => "rollup_minute",
+        Resolution.Hour => "rollup_hour",
+        _ => "rollup_day",
+    };
+
+    private static string Column(Dimension dimension) => dimension switch
+    {
+        Dimension.TenantId => "tenant_id",
+        Dimension.Bot => "bot",
+        Dimension.Operation => "operation",
+        Dimension.Model => "model",
+        Dimension.Type => "type",
+        Dimension.BatchJob => "batch_job",
+        Dimension.BatchRunId => "batch_run_id",
+        Dimension.ConversationId => "conversation_id",
+        _ => throw new ArgumentOutOfRangeException(nameof(dimension)),
+    };
+
+    private static IEnumerable<(DateTime From, DateTime To)> ContiguousRanges(DateTimeOffset[] sortedMinutes)
+    {
+        var start = sortedMinutes[0];
+        var end = start.AddMinutes(1);
+        foreach (var m in sortedMinutes.Skip(1))
+        {
+            if (m == end)
+            {
+                end = m.AddMinutes(1);
+                continue;
+            }
+            yield return (start.UtcDateTime, end.UtcDateTime);
+            start = m;
+            end = m.AddMinutes(1);
+        }
+        yield return (start.UtcDateTime, end.UtcDateTime);
+    }
+
+    private static RollupEvent ReadEvent(NpgsqlDataReader r) => new(
+        r.GetFieldValue<DateTimeOffset>(0),
+        new SeriesKey(r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), ParseType(r.GetString(5)), r.GetString(6), r.GetString(7)),
+        r.IsDBNull(8) ? null : r.GetString(8),
+        r.IsDBNull(9) ? null : r.GetDouble(9),
+        r.IsDBNull(10) ? null : r.GetDouble(10),
+        r.GetBoolean(11),
+        r.IsDBNull(12) ? null : r.GetString(12),
+        r.IsDBNull(13) ? null : r.GetBoolean(13),
+        r.IsDBNull(14) ? null : r.GetBoolean(14),
+        r.IsDBNull(15) ? null : r.GetDouble(15),
+        r.IsDBNull(16) ? null : r.GetBoolean(16),
+        r.IsDBNull(17) ? null : r.GetString(17) == "positive",
+        r.GetDecimal(18),
+        r.IsDBNull(19) ? CostSource.None : r.GetString(19) switch { "reported" => CostSource.Reported, "computed" => CostSource.Computed, _ => CostSource.Unpriced },
+        r.IsDBNull(20) ? null : r.GetInt64(20),
+        r.IsDBNull(21) ? null : r.GetInt64(21),
+        r.IsDBNull(22) ? null : r.GetInt64(22));
+
+    private static RollupCounters ReadCounters(NpgsqlDataReader r, int first, bool withSketches)
+    {
+        var c = new RollupCounters
+        {
+            Events = r.GetInt64(first),
+            Calls = r.GetInt64(first + 1),
+            Errors = r.GetInt64(first + 2),
+            RateLimitErrors = r.GetInt64(first + 3),
+            CacheHits = r.GetInt64(first + 4),
+            CacheLookups = r.GetInt64(first + 5),
+            Blocked = r.GetInt64(first + 6),
+            QualityCount = r.GetInt64(first + 7),
+            QualitySumMicro = r.GetInt64(first + 8),
+            Degraded = r.GetInt64(first + 9),
+            DegradationKnown = r.GetInt64(first + 10),
+            Positive = r.GetInt64(first + 11),
+            Negative = r.GetInt64(first + 12),
+            CostEvents = r.GetInt64(first + 13),
+            Unpriced = r.GetInt64(first + 14),
+            CostUsd = r.GetDecimal(first + 15),
+            InputTokens = r.GetInt64(first + 16),
+            OutputTokens = r.GetInt64(first + 17),
+            CachedInputTokens = r.GetInt64(first + 18),
+        };
+        if (withSketches)
+        {
+            MergeAll(r, first + 19, c.Duration);
+            MergeAll(r, first + 20, c.Ttft);
+        }
+        return c;
+
+        static void MergeAll(NpgsqlDataReader r, int column, LatencySketch into)
+        {
+            if (r.IsDBNull(column)) return;
+            foreach (var sketch in r.GetFieldValue<byte[][]>(column)) into.MergeSerialized(sketch);
+        }
+    }
+
+    private static async Task WriteRowsAsync(NpgsqlConnection connection, string table, IEnumerable<(DateTimeOffset Bucket, SeriesKey Key, RollupCounters Counters)> rows, CancellationToken cancellationToken)
+    {
+        await using var writer = await connection.BeginBinaryImportAsync($"COPY {table} (bucket, {KeyColumns}, {CounterColumns}, {SketchColumns}) FROM STDIN (FORMAT BINARY)", cancellationToken);
+        foreach (var (bucket, key, c) in rows)
+        {
+            await writer.StartRowAsync(cancellationToken);
+            await writer.WriteAsync(bucket.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken);
+            await writer.WriteAsync(key.TenantId, NpgsqlDbType.Text, cancellationToken);
+            await writer.WriteAsync(key.Bot, NpgsqlDbType.Text, cancellationToken);
+            await writer.WriteAsync(key.Operation, NpgsqlDbType.Text, cancellationToken);
+            await writer.WriteAsync(key.Model, NpgsqlDbType.Text, cancellationToken);
+            await writer.WriteAsync(key.Type.ToName(), NpgsqlDbType.Text, cancellationToken);
+            await writer.WriteAsync(key.BatchJob, NpgsqlDbType.Text, cancellationToken);
+            await writer.WriteAsync(key.BatchRunId, NpgsqlDbType.Text, cancellationToken);
+            foreach (var value in new[] { c.Events, c.Calls, c.Errors, c.RateLimitErrors, c.CacheHits, c.CacheLookups, c.Blocked, c.QualityCount,
+                c.QualitySumMicro, c.Degraded, c.DegradationKnown, c.Positive, c.Negative, c.CostEvents, c.Unpriced })
+            {
+                await writer.WriteAsync(value, NpgsqlDbType.Bigint, cancellationToken);
+            }
+            await writer.WriteAsync(c.CostUsd, NpgsqlDbType.Numeric, cancellationToken);
+            await writer.WriteAsync(c.InputTokens, NpgsqlDbType.Bigint, cancellationToken);
+            await writer.WriteAsync(c.OutputTokens, NpgsqlDbType.Bigint, cancellationToken);
+            await writer.WriteAsync(c.CachedInputTokens, NpgsqlDbType.Bigint, cancellationToken);
+            await WriteSketch(writer, c.Duration, cancellationToken);
+            await WriteSketch(writer, c.Ttft, cancellationToken);
+        }
+        await writer.CompleteAsync(cancellationToken);
+
+        static Task WriteSketch(NpgsqlBinaryImporter writer, LatencySketch sketch, CancellationToken cancellationToken) =>
+            sketch.IsEmpty ? writer.WriteNullAsync(cancellationToken) : writer.WriteAsync(sketch.Serialize(), NpgsqlDbType.Bytea, cancellationToken);
+    }
+
+    private static EventType ParseType(string name) =>
+        EventTypes.TryParse(name, out var type) ? type : throw new InvalidDataException($"Unknown event type '{name}' in the rollups.");
+
+    private static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, NpgsqlTransaction? tx, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, tx);
+        return (T)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, string sql, CancellationToken cancellationToken, params object[] args)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, tx);
+        foreach (var a in args) command.Parameters.Add(new() { Value = a });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private readonly record struct ConversationTotals(decimal CostUsd, long Calls, long InputTokens, long OutputTokens)
+    {
+        public ConversationTotals Add(in RollupEvent e) =>
+            new(CostUsd + e.CostUsd, Calls + 1, InputTokens + (e.InputTokens ?? 0), OutputTokens + (e.OutputTokens ?? 0));
+    }
+}
