@@ -64,11 +64,13 @@ public class KeysApiTests
     [Fact]
     public async Task A_short_admin_key_setting_stops_start_up_with_a_clear_message()
     {
-        var error = await Assert.ThrowsAnyAsync<Exception>(async () =>
+        var (exitCode, output) = await LocalHostProcess.RunUntilExitAsync(new Dictionary<string, string>
         {
-            await using var app = await VigilApp.StartAsync(new Dictionary<string, string?> { ["VIGIL_ADMIN_KEY"] = "short" });
-        });
-        Assert.Contains("VIGIL_ADMIN_KEY must be at least 16 characters", error.ToString(), StringComparison.Ordinal);
+            ["ConnectionStrings__Postgres"] = TestPostgres.NewSchema(out _),
+            ["VIGIL_ADMIN_KEY"] = "short",
+        }, TimeSpan.FromSeconds(60));
+        Assert.NotEqual(0, exitCode);
+        Assert.Contains("VIGIL_ADMIN_KEY must be at least 16 characters", output, StringComparison.Ordinal);
     }
 }
 

@@ -90,13 +90,15 @@ public class RollupTests
     {
         await using var app = await VigilApp.StartAsync();
         using var client = app.AdminClient();
-        var twoDaysAgo = Now.AddDays(-2);
+        // Ten seconds into a minute, so the first and the late events share exactly one minute.
+        var twoDaysAgo = Vigil.Core.Metrics.Align.Floor(Now.AddDays(-2), Vigil.Core.Metrics.Resolution.Minute).AddSeconds(10);
         await Traffic.PostAllAsync(client, Enumerable.Range(0, 10).Select(i => Events.LlmCall($"first-{i}", twoDaysAgo.AddSeconds(i))).ToList());
         await app.RunFunctionAsync("ComputeRollups");
         Assert.Equal(10, await Count(client));
 
         await Traffic.PostAllAsync(client, Enumerable.Range(0, 5).Select(i => Events.LlmCall($"late-{i}", twoDaysAgo.AddSeconds(i))).ToList());
-        await Traffic.PostAllAsync(client, Enumerable.Range(0, 3).Select(i => Events.LlmCall($"later-{i}", Now.AddDays(-6.5))).ToList());
+        var sixAndAHalfDaysAgo = Vigil.Core.Metrics.Align.Floor(Now.AddDays(-6.5), Vigil.Core.Metrics.Resolution.Minute).AddSeconds(10);
+        await Traffic.PostAllAsync(client, Enumerable.Range(0, 3).Select(i => Events.LlmCall($"later-{i}", sixAndAHalfDaysAgo.AddSeconds(i))).ToList());
         var run = await app.RunFunctionAsync("ComputeRollups");
         Assert.Equal(15 + 3, await Count(client));
         // Only the minutes that received late events were re-read: all 15 of the first, 3 of the second.
