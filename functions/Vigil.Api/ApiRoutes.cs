@@ -28,6 +28,15 @@ public static class ApiRoutes
         new("GET", "/api/sla-targets", "ListSlaTargets"),
         new("PUT", "/api/sla-targets/{bot}/{operation}", "PutSlaTarget"),
         new("DELETE", "/api/sla-targets/{bot}/{operation}", "DeleteSlaTarget"),
+        new("GET", "/api/alert-rules", "ListAlertRules"),
+        new("GET", "/api/alert-rules/{name}", "GetAlertRule"),
+        new("PUT", "/api/alert-rules/{name}", "PutAlertRule"),
+        new("DELETE", "/api/alert-rules/{name}", "DeleteAlertRule"),
+        new("POST", "/api/alert-rules/{name}/enable", "EnableAlertRule"),
+        new("POST", "/api/alert-rules/{name}/disable", "DisableAlertRule"),
+        new("GET", "/api/alerts", "ListAlerts"),
+        new("GET", "/api/alerts/{id}", "GetAlert"),
+        new("POST", "/api/alerts/{id}/ack", "AcknowledgeAlert"),
     ];
 
     /// <summary>Maps every contract route to its shared handler (local host).</summary>
@@ -46,6 +55,15 @@ public static class ApiRoutes
         Map(app, "ListSlaTargets", (HttpContext c, MetricsApi api) => api.ListSlaTargetsAsync(c));
         Map(app, "PutSlaTarget", (HttpContext c, string bot, string operation, MetricsApi api) => api.PutSlaTargetAsync(c, bot, operation));
         Map(app, "DeleteSlaTarget", (HttpContext c, string bot, string operation, MetricsApi api) => api.DeleteSlaTargetAsync(c, bot, operation));
+        Map(app, "ListAlertRules", (HttpContext c, AlertsApi api) => api.ListRulesAsync(c));
+        Map(app, "GetAlertRule", (HttpContext c, string name, AlertsApi api) => api.GetRuleAsync(c, name));
+        Map(app, "PutAlertRule", (HttpContext c, string name, AlertsApi api) => api.PutRuleAsync(c, name));
+        Map(app, "DeleteAlertRule", (HttpContext c, string name, AlertsApi api) => api.DeleteRuleAsync(c, name));
+        Map(app, "EnableAlertRule", (HttpContext c, string name, AlertsApi api) => api.EnableRuleAsync(c, name));
+        Map(app, "DisableAlertRule", (HttpContext c, string name, AlertsApi api) => api.DisableRuleAsync(c, name));
+        Map(app, "ListAlerts", (HttpContext c, AlertsApi api) => api.ListAlertsAsync(c));
+        Map(app, "GetAlert", (HttpContext c, string id, AlertsApi api) => api.GetAlertAsync(c, id));
+        Map(app, "AcknowledgeAlert", (HttpContext c, string id, AlertsApi api) => api.AcknowledgeAsync(c, id));
         return app;
     }
 

@@ -5,20 +5,6 @@ using Vigil.Core.Health;
 
 namespace Vigil.Api;
 
-/// <summary>
-/// Contributes a named service to <c>/api/health/detailed</c> (channels, timers, escalation...).
-/// A component reporting "unhealthy" makes the whole status at most "degraded": only the database
-/// makes Vigil unhealthy, because without it nothing works.
-/// </summary>
-public interface IHealthContributor
-{
-    string Name { get; }
-
-    Task<ServiceHealth> CheckAsync(CancellationToken cancellationToken);
-}
-
-public sealed record ServiceHealth(string Status, IReadOnlyDictionary<string, object?> Details);
-
 /// <summary><c>GET /api/health</c> (anonymous) and <c>GET /api/health/detailed</c> (read).</summary>
 public sealed class HealthApi(ApiGate gate, IStorageHealth storage, IEnumerable<IHealthContributor> contributors, IDatabaseMigrator migrator, TimeProvider time)
 {
@@ -49,10 +35,12 @@ public sealed class HealthApi(ApiGate gate, IStorageHealth storage, IEnumerable<
         };
         foreach (var contributor in contributors)
         {
-            var health = await contributor.CheckAsync(cancellationToken);
-            var entry = new Dictionary<string, object?>(health.Details) { ["status"] = health.Status };
-            services[contributor.Name] = entry;
-            if (health.Status != "healthy" && status == "healthy") status = "degraded";
+            foreach (var health in await contributor.CheckAsync(cancellationToken))
+            {
+                var entry = new Dictionary<string, object?>(health.Details) { ["status"] = health.Status };
+                services[health.Name] = entry;
+                if (health.Status is "degraded" or "unhealthy" && status == "healthy") status = "degraded";
+            }
         }
         return ApiResults.Json(new DetailedHealthBody(status, Version, time.GetUtcNow(), services), StatusFor(status));
     });

@@ -12,6 +12,7 @@ public static class VigilApiServiceCollectionExtensions
         services.AddSingleton<HealthApi>();
         services.AddSingleton<KeysApi>();
         services.AddSingleton<MetricsApi>();
+        services.AddSingleton<AlertsApi>();
         services.AddSingleton<AdminApi>();
         return services;
     }

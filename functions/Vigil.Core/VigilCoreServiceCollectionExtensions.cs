@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Vigil.Core.Alerts;
 using Vigil.Core.Auth;
 using Vigil.Core.Events;
 using Vigil.Core.Health;
@@ -24,12 +25,22 @@ public static class VigilCoreServiceCollectionExtensions
         services.AddValidatedOptions<AuthOptions, AuthOptionsValidator>(configuration.GetSection(AuthOptions.Section))
             .Configure(o => o.AdminKey ??= configuration[AuthOptions.AdminKeySetting]);
         services.AddOptions<StartupOptions>().Bind(configuration.GetSection(StartupOptions.Section)).ValidateOnStart();
+        services.AddValidatedOptions<EscalationOptions, EscalationOptionsValidator>(configuration.GetSection(EscalationOptions.Section));
+        services.AddOptions<AlertingOptions>().Bind(configuration.GetSection(AlertingOptions.Section))
+            .Validate(o => Uri.TryCreate(o.PublicUrl, UriKind.Absolute, out _), $"{AlertingOptions.Section}:PublicUrl must be an absolute URL.")
+            .ValidateOnStart();
 
         services.TryAddSingleton<PriceTable>();
         services.TryAddSingleton<EventIngestor>();
         services.TryAddSingleton<ApiKeyService>();
         services.TryAddSingleton<MetricsService>();
         services.AddSingleton<ITimerJob, ComputeRollupsJob>();
+        services.TryAddSingleton<EscalationPolicy>();
+        services.TryAddSingleton<EscalationService>();
+        services.TryAddSingleton<AlertService>();
+        services.TryAddSingleton<AlertEvaluator>();
+        services.TryAddSingleton<IEscalationDriver, ScheduledEscalationDriver>();
+        services.AddSingleton<ITimerJob>(sp => sp.GetRequiredService<AlertEvaluator>());
         services.AddSingleton<ITimerJob, ApplyRetentionJob>();
         services.TryAddSingleton<TimerJobRunner>();
         services.AddHostedService<VigilInitializer>();

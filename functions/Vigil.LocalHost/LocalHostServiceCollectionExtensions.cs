@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Vigil.Api;
+using Vigil.Core.Alerts;
 using Vigil.Core.Jobs;
 
 namespace Vigil.LocalHost;
@@ -11,6 +12,9 @@ public sealed class LocalHostOptions
 
     /// <summary>Run the timer functions on their schedules (tests turn this off and call the admin API).</summary>
     public bool TimersEnabled { get; set; } = true;
+
+    /// <summary>Send escalation levels when they come due (from PostgreSQL).</summary>
+    public bool EscalationSchedulerEnabled { get; set; } = true;
 }
 
 public static class LocalHostServiceCollectionExtensions
@@ -26,6 +30,11 @@ public static class LocalHostServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<TimerScheduleOptions>, TimerScheduleValidator>();
         services.AddHostedService<TimerScheduler>();
+        services.AddSingleton<AdvanceEscalationsJob>();
+        services.AddSingleton<ITimerJob>(sp => sp.GetRequiredService<AdvanceEscalationsJob>());
+        services.AddSingleton<EscalationWakeUp>();
+        services.AddSingleton<IEscalationDriver, DatabaseEscalationDriver>();
+        services.AddHostedService<EscalationScheduler>();
         return services;
     }
 

@@ -1,12 +1,14 @@
 using Vigil.Api;
 using Vigil.Core;
 using Vigil.LocalHost;
+using Vigil.Notifications;
 using Vigil.Postgres;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.Services
     .AddVigilCore(builder.Configuration)
     .AddVigilPostgres(builder.Configuration)
+    .AddVigilNotifications(builder.Configuration)
     .AddVigilApi()
     .AddVigilLocalHost(builder.Configuration);
 

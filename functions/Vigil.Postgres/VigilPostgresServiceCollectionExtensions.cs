@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Vigil.Core.Alerts;
 using Vigil.Core.Auth;
 using Vigil.Core.Events;
 using Vigil.Core.Health;
@@ -42,6 +43,8 @@ public static class VigilPostgresServiceCollectionExtensions
         services.AddSingleton<IRetentionStore, PgRetentionStore>();
         services.AddSingleton<IRollupStore, PgRollupStore>();
         services.AddSingleton<ISlaTargetStore, PgSlaTargetStore>();
+        services.AddSingleton<IAlertRuleStore, PgAlertRuleStore>();
+        services.AddSingleton<IAlertStore, PgAlertStore>();
         return services;
     }
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 using Vigil.Api;
 using Vigil.Core;
+using Vigil.Notifications;
 using Vigil.Postgres;
 
 namespace Vigil.Bench;
@@ -45,7 +46,7 @@ internal sealed class BenchHost : IAsyncDisposable
             ["VIGIL_ADMIN_KEY"] = adminKey,
         });
         if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
-        builder.Services.AddVigilCore(builder.Configuration).AddVigilPostgres(builder.Configuration).AddVigilApi();
+        builder.Services.AddVigilCore(builder.Configuration).AddVigilPostgres(builder.Configuration).AddVigilNotifications(builder.Configuration).AddVigilApi();
         replace?.Invoke(builder.Services);
         var app = builder.Build();
         app.MapVigilApi();

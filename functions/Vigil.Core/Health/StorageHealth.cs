@@ -15,3 +15,16 @@ public interface IDatabaseMigrator
 
     Task<int> MigrateAsync(CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// One service in <c>/api/health/detailed</c>. Status is healthy, off (not configured, by choice),
+/// degraded or unhealthy; only degraded and unhealthy lower the overall status, and only the database
+/// makes Vigil unhealthy, because without it nothing works.
+/// </summary>
+public sealed record ServiceHealth(string Name, string Status, IReadOnlyDictionary<string, object?> Details);
+
+/// <summary>Contributes services to <c>/api/health/detailed</c> (notification channels, escalation...).</summary>
+public interface IHealthContributor
+{
+    Task<IReadOnlyList<ServiceHealth>> CheckAsync(CancellationToken cancellationToken);
+}

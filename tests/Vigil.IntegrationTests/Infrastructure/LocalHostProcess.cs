@@ -9,6 +9,65 @@ namespace Vigil.IntegrationTests.Infrastructure;
 /// </summary>
 public static class LocalHostProcess
 {
+    /// <summary>A running local host; <see cref="Kill"/> stops it like a crash (no graceful shutdown).</summary>
+    public sealed class Running(Process process, string url) : IAsyncDisposable
+    {
+        public string Url => url;
+
+        public void Kill()
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            Kill();
+            process.Dispose();
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    /// <summary>Starts the local host on a free port with these settings (":" may be used as in configuration keys).</summary>
+    public static async Task<Running> StartAsync(IDictionary<string, string?> settings)
+    {
+        var url = $"http://127.0.0.1:{RecordingServer.FreePort()}";
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Vigil.LocalHost.dll"));
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add(url);
+        start.Environment["Vigil__LocalHost__TimersEnabled"] = "false";
+        start.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var (k, v) in settings) start.Environment[k.Replace(":", "__", StringComparison.Ordinal)] = v;
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        using var http = new HttpClient();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (process.HasExited) throw new InvalidOperationException($"The local host exited with {process.ExitCode} during start-up.");
+            try
+            {
+                if ((await http.GetAsync(url + "/api/health")).IsSuccessStatusCode) return new Running(process, url);
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            await Task.Delay(200);
+        }
+        process.Kill(entireProcessTree: true);
+        throw new TimeoutException("The local host did not become healthy within 60 s.");
+    }
+
     public static async Task<(int ExitCode, string Output)> RunUntilExitAsync(IDictionary<string, string> environment, TimeSpan timeout)
     {
         var start = new ProcessStartInfo("dotnet")

@@ -19,9 +19,12 @@ public sealed class VigilApp : IAsyncDisposable
 {
     private readonly Factory _factory;
 
-    private VigilApp(Factory factory, string connectionString, string schema, string adminKey)
+    private readonly bool _ownsSchema;
+
+    private VigilApp(Factory factory, string connectionString, string schema, string adminKey, bool ownsSchema)
     {
         _factory = factory;
+        _ownsSchema = ownsSchema;
         ConnectionString = connectionString;
         Schema = schema;
         AdminKey = adminKey;
@@ -41,6 +44,7 @@ public sealed class VigilApp : IAsyncDisposable
         string? adminKey = null)
     {
         string schema;
+        var ownsSchema = connectionString is null;
         if (connectionString is null)
         {
             connectionString = TestPostgres.NewSchema(out schema, baseConnectionString);
@@ -60,7 +64,7 @@ public sealed class VigilApp : IAsyncDisposable
         };
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) all[k] = v;
         var factory = new Factory(all, time, services);
-        var app = new VigilApp(factory, connectionString, schema, adminKey);
+        var app = new VigilApp(factory, connectionString, schema, adminKey, ownsSchema);
         // Building the server runs start-up (migrations, admin key) before any request.
         _ = factory.Server;
         await Task.CompletedTask;
@@ -118,6 +122,8 @@ public sealed class VigilApp : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _factory.DisposeAsync();
+        // A schema passed in is shared (two hosts, or a restart): its creator keeps it.
+        if (!_ownsSchema) return;
         try
         {
             await using var connection = new NpgsqlConnection(ConnectionString);

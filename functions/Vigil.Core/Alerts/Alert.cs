@@ -1,0 +1,112 @@
+namespace Vigil.Core.Alerts;
+
+public enum AlertState
+{
+    Pending,
+    Firing,
+    Acknowledged,
+    Resolved,
+}
+
+public enum NotificationKind
+{
+    Trigger,
+    Acknowledge,
+    Resolve,
+}
+
+public enum DeliveryStatus
+{
+    Pending,
+    Sent,
+    Failed,
+}
+
+public static class AlertStates
+{
+    public static string ToName(this AlertState s) => s switch
+    {
+        AlertState.Pending => "pending",
+        AlertState.Firing => "firing",
+        AlertState.Acknowledged => "acknowledged",
+        _ => "resolved",
+    };
+
+    public static bool TryParse(string? text, out AlertState state)
+    {
+        foreach (var s in Enum.GetValues<AlertState>())
+        {
+            if (s.ToName() == text)
+            {
+                state = s;
+                return true;
+            }
+        }
+        state = default;
+        return false;
+    }
+
+    public static bool IsOpen(this AlertState s) => s != AlertState.Resolved;
+
+    public static string ToName(this NotificationKind k) => k switch
+    {
+        NotificationKind.Trigger => "trigger",
+        NotificationKind.Acknowledge => "acknowledge",
+        _ => "resolve",
+    };
+
+    public static string ToName(this DeliveryStatus s) => s switch
+    {
+        DeliveryStatus.Pending => "pending",
+        DeliveryStatus.Sent => "sent",
+        _ => "failed",
+    };
+}
+
+/// <summary>One send of one alert to one channel: level 1–3 for escalation, 0 for acknowledge/resolve notices.</summary>
+public sealed record NotificationRecord(
+    long Id,
+    int Level,
+    string Channel,
+    NotificationKind Kind,
+    DeliveryStatus Status,
+    int Attempts,
+    DateTimeOffset? SentAt,
+    string? Error,
+    DateTimeOffset CreatedAt);
+
+/// <summary>An alert: one (rule, group) while its condition holds, kept as history once resolved.</summary>
+public sealed record Alert
+{
+    public required Guid Id { get; init; }
+    public required string Rule { get; init; }
+    public required IReadOnlyDictionary<string, string> Group { get; init; }
+    public required string GroupKey { get; init; }
+    public required Severity Severity { get; init; }
+    public required AlertState State { get; init; }
+    public double? Value { get; init; }
+    public double? Threshold { get; init; }
+    public required DateTimeOffset StartedAt { get; init; }
+    public DateTimeOffset? FiredAt { get; init; }
+    public DateTimeOffset? AcknowledgedAt { get; init; }
+    public string? AcknowledgedBy { get; init; }
+    public string? AcknowledgeNote { get; init; }
+    public DateTimeOffset? ResolvedAt { get; init; }
+    public string? ResolveReason { get; init; }
+    public int EscalationLevel { get; init; }
+
+    /// <summary>The rule's channels when the alert opened (level 1), kept even if the rule changes.</summary>
+    public IReadOnlyList<string> Channels { get; init; } = [];
+    public bool Escalates { get; init; }
+    public string Metric { get; init; } = "";
+    public string Comparator { get; init; } = "";
+    public string Window { get; init; } = "";
+    public string Description { get; init; } = "";
+    public IReadOnlyList<NotificationRecord> Notifications { get; init; } = [];
+
+    /// <summary>Stable key of a group: "bot=lead_bot|operation=process" (empty for an ungrouped rule).</summary>
+    public static string KeyOf(IReadOnlyDictionary<string, string> group) =>
+        string.Join('|', group.OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key}={g.Value}"));
+
+    public string GroupText => Group.Count == 0 ? "all" : string.Join(", ", Group.OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key}={g.Value}"));
+}

@@ -1,0 +1,242 @@
+using Microsoft.Extensions.Logging;
+using Vigil.Core.Events;
+using Vigil.Core.Jobs;
+using Vigil.Core.Metrics;
+
+namespace Vigil.Core.Alerts;
+
+public sealed record EvaluationReport(int Rules, int Observations, int Opened, int Fired, int Resolved, IReadOnlyList<Alert> FiredAlerts, IReadOnlyList<Guid> StoppedAlerts);
+
+/// <summary>
+/// Timer function <c>EvaluateAlerts</c>: every enabled rule against the rollups, set-based — one
+/// rollup query per distinct window returns every series, and each rule's groups are merged from
+/// those in memory (shared between rules with the same window, filters and grouping) — then the
+/// lifecycle decided for every (rule, group) and applied in one transaction under a lock.
+/// </summary>
+public sealed partial class AlertEvaluator(
+    IAlertRuleStore ruleStore,
+    IAlertStore alertStore,
+    IRollupStore rollups,
+    ISlaTargetStore slaTargets,
+    EscalationService escalation,
+    IEscalationDriver driver,
+    TimeProvider time,
+    ILogger<AlertEvaluator> logger) : ITimerJob
+{
+    private static readonly IReadOnlyList<Dimension> SeriesDimensions =
+        [Dimension.TenantId, Dimension.Bot, Dimension.Operation, Dimension.Model, Dimension.Type, Dimension.BatchJob];
+
+    public string Name => TimerJobNames.EvaluateAlerts;
+    public string ScheduleSetting => "AlertSchedule";
+    public string DefaultSchedule => "10 */1 * * * *";
+
+    public async Task<JobResult> RunAsync(CancellationToken cancellationToken)
+    {
+        var report = await EvaluateAsync(cancellationToken);
+        return new JobResult(
+            $"evaluated {report.Rules} rules over {report.Observations} groups: {report.Opened} opened, {report.Fired} fired, {report.Resolved} resolved",
+            new Dictionary<string, long>
+            {
+                ["rules"] = report.Rules,
+                ["groups"] = report.Observations,
+                ["opened"] = report.Opened,
+                ["fired"] = report.Fired,
+                ["resolved"] = report.Resolved,
+            });
+    }
+
+    public async Task<EvaluationReport> EvaluateAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        // Decisions are made as of the minute, so a second run in the same minute decides the same.
+        var evaluatedAt = Align.Floor(now, Resolution.Minute);
+        var rules = (await ruleStore.ListAsync(cancellationToken)).Where(r => r.Enabled).ToList();
+        var observations = await ObserveAsync(rules, now, cancellationToken);
+
+        var changes = new List<AlertChange>();
+        await using (var session = await alertStore.BeginEvaluationAsync(cancellationToken))
+        {
+            var open = (await session.OpenAlertsAsync(cancellationToken)).ToDictionary(a => (a.Rule, a.GroupKey));
+            var longestCooldown = rules.Select(r => r.Cooldown).DefaultIfEmpty(TimeSpan.Zero).Max();
+            var resolutions = await session.LastFiredResolutionsAsync(evaluatedAt - longestCooldown, cancellationToken);
+            var seen = new HashSet<(string, string)>();
+            foreach (var rule in rules)
+            {
+                foreach (var observation in observations[rule.Name])
+                {
+                    var key = (rule.Name, observation.GroupKey);
+                    seen.Add(key);
+                    var change = AlertStateMachine.Decide(rule, observation, open.GetValueOrDefault(key),
+                        resolutions.TryGetValue(key, out var r) ? r : null, evaluatedAt, now, () => Guid.CreateVersion7(now));
+                    if (change is not null) changes.Add(change);
+                }
+            }
+            var enabled = rules.ToDictionary(r => r.Name);
+            foreach (var ((rule, groupKey), alert) in open)
+            {
+                if (seen.Contains((rule, groupKey))) continue;
+                var change = AlertStateMachine.Decide(enabled.GetValueOrDefault(rule), null, alert, null, evaluatedAt, now, () => Guid.Empty);
+                if (change is not null) changes.Add(change);
+            }
+            await session.ApplyAsync(changes, driver.SchedulesInDatabase, cancellationToken);
+            await session.CommitAsync(cancellationToken);
+        }
+
+        var fired = new List<Alert>();
+        foreach (var change in changes)
+        {
+            switch (change)
+            {
+                case OpenAlert { Alert.State: AlertState.Firing } o:
+                    fired.Add(o.Alert);
+                    break;
+                case FireAlert f when await alertStore.GetAsync(f.Id, cancellationToken) is { } alert:
+                    fired.Add(alert);
+                    break;
+            }
+        }
+        var resolved = changes.OfType<ResolveAlert>().ToList();
+        foreach (var r in resolved.Where(r => r.WasFired))
+        {
+            await escalation.NotifyStateChangeAsync(r.Id, NotificationKind.Resolve, cancellationToken);
+        }
+        foreach (var alert in fired) LogFired(logger, alert.Rule, alert.GroupText, alert.Value ?? 0, alert.Threshold ?? 0);
+        await driver.OnFiredAsync(fired, cancellationToken);
+
+        return new EvaluationReport(rules.Count, observations.Values.Sum(o => o.Count), changes.OfType<OpenAlert>().Count(), fired.Count,
+            resolved.Count, fired, [.. resolved.Select(r => r.Id)]);
+    }
+
+    /// <summary>Every rule's observations, from one rollup query per distinct window.</summary>
+    private async Task<Dictionary<string, List<Observation>>> ObserveAsync(List<AlertRule> rules, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var result = rules.ToDictionary(r => r.Name, _ => new List<Observation>());
+        if (rules.Count == 0) return result;
+
+        var series = new Dictionary<(DateTimeOffset, DateTimeOffset), IReadOnlyList<RollupGroup>>();
+        async Task<IReadOnlyList<RollupGroup>> SeriesAsync(DateTimeOffset from, DateTimeOffset to, bool sketches)
+        {
+            if (!series.TryGetValue((from, to), out var groups))
+            {
+                groups = await rollups.QueryAsync(new RollupQuery(MetricWindow.Plan(from, to), new MetricFilter(), SeriesDimensions, sketches), cancellationToken);
+                series[(from, to)] = groups;
+            }
+            return groups;
+        }
+
+        var targets = rules.Any(r => r.ThresholdFrom is not null)
+            ? (await slaTargets.ListAsync(cancellationToken)).ToDictionary(t => (t.Bot, t.Operation))
+            : [];
+        var knownBots = rules.Any(r => r.Metric == AlertMetric.EventCount)
+            ? await rollups.QueryAsync(new RollupQuery(MetricWindow.Plan(Align.CeilMinute(now) - TimeSpan.FromDays(7), Align.CeilMinute(now)), new MetricFilter(), [Dimension.TenantId, Dimension.Bot], WithSketches: false), cancellationToken)
+            : [];
+
+        // Rules sharing window, filters and grouping share one merge.
+        var merged = new Dictionary<string, Dictionary<string, (IReadOnlyDictionary<string, string> Group, RollupCounters Counters)>>();
+        var sketchesByWindow = rules.GroupBy(r => r.Window).ToDictionary(g => g.Key, g => g.Any(r => r.Metric.NeedsSketches()));
+        foreach (var rule in rules)
+        {
+            var (from, to) = WindowOf(rule.Window, now);
+            var signature = Signature(rule, from, to);
+            if (!merged.TryGetValue(signature, out var groups))
+            {
+                groups = Merge(rule, await SeriesAsync(from, to, sketchesByWindow[rule.Window]));
+                if (rule.Metric == AlertMetric.EventCount) AddSilentBots(rule, groups, knownBots);
+                merged[signature] = groups;
+            }
+            Dictionary<string, (IReadOnlyDictionary<string, string> Group, RollupCounters Counters)>? previous = null;
+            if (rule.Metric == AlertMetric.CostSpikeRatio)
+            {
+                var length = to - from;
+                previous = Merge(rule, await SeriesAsync(from - length, from, false));
+            }
+            foreach (var (groupKey, (group, counters)) in groups)
+            {
+                var value = AlertMetrics.Compute(rule.Metric, counters, previous?.GetValueOrDefault(groupKey).Counters);
+                if (value.Value is not { } v) continue;
+                if (!rule.Metric.IsCount() && value.Samples < rule.MinSamples) continue;
+                double threshold;
+                if (rule.Threshold is { } fixedThreshold)
+                {
+                    threshold = fixedThreshold;
+                }
+                else if (group.TryGetValue("bot", out var bot) && group.TryGetValue("operation", out var operation) && targets.TryGetValue((bot, operation), out var target))
+                {
+                    threshold = rule.ThresholdFrom switch { SlaThreshold.P50 => target.P50Ms, SlaThreshold.P95 => target.P95Ms, _ => target.P99Ms };
+                }
+                else
+                {
+                    continue;
+                }
+                result[rule.Name].Add(new Observation(group, groupKey, v, threshold, rule.Holds(v, threshold)));
+            }
+        }
+        return result;
+    }
+
+    private static (DateTimeOffset From, DateTimeOffset To) WindowOf(TimeSpan length, DateTimeOffset now)
+    {
+        var to = Align.CeilMinute(now);
+        var from = to - TimeSpan.FromMinutes(Math.Ceiling(length.TotalMinutes));
+        if (length > MetricWindow.MinutePrecisionLimit) from = Align.Floor(from, Resolution.Hour);
+        return (from, to);
+    }
+
+    private static string Signature(AlertRule rule, DateTimeOffset from, DateTimeOffset to) =>
+        $"{from:O}|{to:O}|{rule.Metric.ImpliedType()}|{string.Join(',', rule.GroupBy)}|" +
+        string.Join(';', rule.Filters.Values.OrderBy(f => f.Key).Select(f => $"{f.Key}={string.Join(',', f.Value.Order(StringComparer.Ordinal))}"));
+
+    private static Dictionary<string, (IReadOnlyDictionary<string, string>, RollupCounters)> Merge(AlertRule rule, IReadOnlyList<RollupGroup> series)
+    {
+        var impliedType = rule.Metric.ImpliedType()?.ToName();
+        var groups = new Dictionary<string, (IReadOnlyDictionary<string, string>, RollupCounters)>(StringComparer.Ordinal);
+        foreach (var s in series)
+        {
+            if (impliedType is not null && s.Key[Dimension.Type] != impliedType) continue;
+            if (!Matches(rule.Filters, s.Key)) continue;
+            var group = rule.GroupBy.ToDictionary(d => d.ToName(), d => s.Key[d]);
+            var key = Alert.KeyOf(group);
+            if (!groups.TryGetValue(key, out var entry)) groups[key] = entry = (group, new RollupCounters());
+            entry.Item2.Merge(s.Counters);
+        }
+        return groups;
+    }
+
+    private static bool Matches(MetricFilter filter, IReadOnlyDictionary<Dimension, string> key)
+    {
+        foreach (var (dimension, values) in filter.Values)
+        {
+            if (!key.TryGetValue(dimension, out var value) || Array.IndexOf(values, value) < 0) return false;
+        }
+        return true;
+    }
+
+    /// <summary>A bot seen in the last 7 days with nothing in the window counts as 0, so silence can alert.</summary>
+    private static void AddSilentBots(AlertRule rule, Dictionary<string, (IReadOnlyDictionary<string, string> Group, RollupCounters Counters)> groups, IReadOnlyList<RollupGroup> knownBots)
+    {
+        if (!rule.GroupBy.Contains(Dimension.Bot) || rule.GroupBy.Any(d => d is not (Dimension.Bot or Dimension.TenantId))) return;
+        foreach (var known in knownBots)
+        {
+            if (!Matches(new MetricFilter().WithOnly(rule.Filters, Dimension.TenantId, Dimension.Bot), known.Key)) continue;
+            var group = rule.GroupBy.ToDictionary(d => d.ToName(), d => known.Key[d]);
+            var key = Alert.KeyOf(group);
+            if (!groups.ContainsKey(key)) groups[key] = (group, new RollupCounters());
+        }
+    }
+
+    [LoggerMessage(EventId = 1311, Level = LogLevel.Warning, Message = "Alert {Rule} fired for {Group}: value {Value} against {Threshold}")]
+    private static partial void LogFired(ILogger logger, string rule, string group, double value, double threshold);
+}
+
+internal static class MetricFilterExtensions
+{
+    /// <summary>The part of <paramref name="source"/> about the given dimensions.</summary>
+    public static MetricFilter WithOnly(this MetricFilter target, MetricFilter source, params Dimension[] dimensions)
+    {
+        foreach (var d in dimensions)
+        {
+            if (source.Get(d) is { } values) target.With(d, values);
+        }
+        return target;
+    }
+}

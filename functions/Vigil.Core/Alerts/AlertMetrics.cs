@@ -1,0 +1,39 @@
+using Vigil.Core.Metrics;
+
+namespace Vigil.Core.Alerts;
+
+/// <summary>A metric's value for one group, and how many samples it rests on.</summary>
+public readonly record struct MetricValue(double? Value, long Samples);
+
+public static class AlertMetrics
+{
+    /// <summary>Latency metrics need the sketches; the rest only counters.</summary>
+    public static bool NeedsSketches(this AlertMetric metric) =>
+        metric is AlertMetric.LatencyP50 or AlertMetric.LatencyP95 or AlertMetric.LatencyP99 or AlertMetric.TtftP95;
+
+    /// <summary>
+    /// Counts and sums (event_count, blocked_handoffs, cost_usd, unpriced_calls) are what they are
+    /// whatever the sample size; min_samples guards rates, percentiles and averages.
+    /// </summary>
+    public static bool IsCount(this AlertMetric metric) =>
+        metric is AlertMetric.EventCount or AlertMetric.BlockedHandoffs or AlertMetric.CostUsd or AlertMetric.UnpricedCalls;
+
+    public static MetricValue Compute(AlertMetric metric, RollupCounters c, RollupCounters? previous = null) => metric switch
+    {
+        AlertMetric.LatencyP50 => new(c.Duration.Quantile(0.50), c.Duration.Count),
+        AlertMetric.LatencyP95 => new(c.Duration.Quantile(0.95), c.Duration.Count),
+        AlertMetric.LatencyP99 => new(c.Duration.Quantile(0.99), c.Duration.Count),
+        AlertMetric.TtftP95 => new(c.Ttft.Quantile(0.95), c.Ttft.Count),
+        AlertMetric.ErrorRate or AlertMetric.HandoffFailureRate or AlertMetric.ToolFailureRate or AlertMetric.RagFailureRate => new(c.ErrorRate, c.Calls),
+        AlertMetric.RateLimitErrorRate => new(c.RateLimitErrorRate, c.Calls),
+        AlertMetric.CacheHitRate => new(c.CacheHitRate, c.CacheLookups),
+        AlertMetric.BlockedHandoffs => new(c.Blocked, c.Calls),
+        AlertMetric.EventCount => new(c.Events, c.Events),
+        AlertMetric.CostUsd => new((double)c.CostUsd, c.CostEvents),
+        AlertMetric.CostSpikeRatio => new(previous is { CostUsd: > 0 } p ? (double)(c.CostUsd / p.CostUsd) : null, c.CostEvents),
+        AlertMetric.QualityScoreAvg => new(c.QualityScoreAvg, c.QualityCount),
+        AlertMetric.DegradationRate => new(c.DegradationRate, c.DegradationKnown),
+        AlertMetric.SatisfactionRate => new(c.SatisfactionRate, c.Positive + c.Negative),
+        _ => new(c.Unpriced, c.CostEvents),
+    };
+}

@@ -1,0 +1,97 @@
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Vigil.Core.Alerts;
+
+/// <summary>
+/// Sends escalation levels and acknowledge/resolve notices, recording every send. A level's sends are
+/// recorded (pending) in the same transaction that raises the alert's level, then delivered, each
+/// channel on its own, so one channel being down never holds up another or the escalation.
+/// </summary>
+public sealed partial class EscalationService(
+    IAlertStore alerts,
+    INotificationSender sender,
+    EscalationPolicy policy,
+    IOptionsMonitor<AlertingOptions> options,
+    TimeProvider time,
+    ILogger<EscalationService> logger)
+{
+    public string AckUrl(Guid alertId) => $"{options.CurrentValue.PublicUrl.TrimEnd('/')}/api/alerts/{alertId}/ack";
+
+    /// <summary>
+    /// Sends <paramref name="level"/> if the alert is still firing (the Durable activity and the local
+    /// scheduler both call this); nothing when it was acknowledged or resolved meanwhile.
+    /// </summary>
+    public async Task<IReadOnlyList<NotificationRecord>> SendLevelAsync(Guid alertId, int level, CancellationToken cancellationToken)
+    {
+        var alert = await alerts.GetAsync(alertId, cancellationToken);
+        if (alert is null || !EscalationPolicy.Continues(alert.State) || alert.FiredAt is not { } firedAt)
+        {
+            await alerts.EndEscalationAsync(alertId, cancellationToken);
+            return [];
+        }
+        var next = EscalationPolicy.NextLevel(level, alert.Escalates);
+        var nextDue = next is { } n ? policy.DueAt(firedAt, n) : (DateTimeOffset?)null;
+        var records = await alerts.RecordEscalationLevelAsync(alertId, level, policy.ChannelsOf(level, alert.Channels), time.GetUtcNow(), nextDue, cancellationToken);
+        if (records.Count == 0) return [];
+        LogLevelSent(logger, alert.Rule, alert.GroupText, level, string.Join(", ", records.Select(r => r.Channel)));
+        await DeliverAsync(alert with { EscalationLevel = level }, level, NotificationKind.Trigger, records, cancellationToken);
+        return records;
+    }
+
+    /// <summary>
+    /// Tells the channels already notified that the alert was resolved; on acknowledgement only the
+    /// incident tools (PagerDuty, Opsgenie) hear of it, as they keep incident state of their own.
+    /// </summary>
+    public async Task NotifyStateChangeAsync(Guid alertId, NotificationKind kind, CancellationToken cancellationToken)
+    {
+        var alert = await alerts.GetAsync(alertId, cancellationToken);
+        if (alert is null) return;
+        var notified = alert.Notifications
+            .Where(n => n.Kind == NotificationKind.Trigger && n.Status == DeliveryStatus.Sent)
+            .Select(n => n.Channel)
+            .Where(c => kind != NotificationKind.Acknowledge || Channels.IsIncidentTool(c))
+            .Distinct()
+            .ToList();
+        if (notified.Count == 0) return;
+        var records = await alerts.AddNotificationsAsync(alertId, 0, kind, notified, time.GetUtcNow(), cancellationToken);
+        await DeliverAsync(alert, 0, kind, records, cancellationToken);
+    }
+
+    /// <summary>Sends that were recorded but never completed (the host stopped mid-send) get another try.</summary>
+    public async Task<int> RedeliverStaleAsync(CancellationToken cancellationToken)
+    {
+        var stale = await alerts.StalePendingNotificationsAsync(time.GetUtcNow() - TimeSpan.FromMinutes(1), cancellationToken);
+        foreach (var group in stale.GroupBy(s => s.AlertId))
+        {
+            var alert = await alerts.GetAsync(group.Key, cancellationToken);
+            if (alert is null) continue;
+            foreach (var byLevel in group.GroupBy(s => (s.Notification.Level, s.Notification.Kind)))
+            {
+                await DeliverAsync(alert, byLevel.Key.Level, byLevel.Key.Kind, [.. byLevel.Select(s => s.Notification)], cancellationToken);
+            }
+        }
+        return stale.Count;
+    }
+
+    private async Task DeliverAsync(Alert alert, int level, NotificationKind kind, IReadOnlyList<NotificationRecord> records, CancellationToken cancellationToken)
+    {
+        var message = new AlertMessage(alert, level, kind, AckUrl(alert.Id));
+        await Task.WhenAll(records.Select(async record =>
+        {
+            var result = await sender.SendAsync(record.Channel, message, cancellationToken);
+            await alerts.CompleteNotificationAsync(record.Id, result.Status, result.Attempts,
+                result.Status == DeliveryStatus.Sent ? time.GetUtcNow() : null, result.Error, cancellationToken);
+            if (result.Status == DeliveryStatus.Failed)
+            {
+                LogDeliveryFailed(logger, kind.ToName(), alert.Rule, record.Channel, result.Attempts, result.Error ?? "");
+            }
+        }));
+    }
+
+    [LoggerMessage(EventId = 1301, Level = LogLevel.Information, Message = "Alert {Rule} ({Group}): escalation level {Level} to {Channels}")]
+    private static partial void LogLevelSent(ILogger logger, string rule, string group, int level, string channels);
+
+    [LoggerMessage(EventId = 1302, Level = LogLevel.Warning, Message = "{Kind} of alert {Rule} to {Channel} failed after {Attempts} attempts: {Error}")]
+    private static partial void LogDeliveryFailed(ILogger logger, string kind, string rule, string channel, int attempts, string error);
+}

@@ -1,0 +1,116 @@
+namespace Vigil.Core.Alerts;
+
+public interface IAlertRuleStore
+{
+    Task<IReadOnlyList<AlertRule>> ListAsync(CancellationToken cancellationToken);
+
+    Task<AlertRule?> GetAsync(string name, CancellationToken cancellationToken);
+
+    /// <summary>Creates or replaces; true when created.</summary>
+    Task<bool> UpsertAsync(AlertRule rule, CancellationToken cancellationToken);
+
+    Task<bool> DeleteAsync(string name, CancellationToken cancellationToken);
+
+    Task<AlertRule?> SetEnabledAsync(string name, bool enabled, DateTimeOffset at, CancellationToken cancellationToken);
+}
+
+public enum AckOutcome
+{
+    Acknowledged,
+    AlreadyAcknowledged,
+    Resolved,
+    NotFound,
+}
+
+/// <summary>An escalation level due now (local host).</summary>
+public sealed record EscalationClaim(Guid AlertId, int Level);
+
+public interface IAlertStore
+{
+    /// <summary>A transaction holding the evaluation lock: two hosts evaluating at once take turns.</summary>
+    Task<IAlertEvaluationSession> BeginEvaluationAsync(CancellationToken cancellationToken);
+
+    Task<Alert?> GetAsync(Guid id, CancellationToken cancellationToken);
+
+    Task<IReadOnlyList<Alert>> ListAsync(AlertState? state, string? rule, string? tenant, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Pending or firing becomes acknowledged (escalation stops); a repeat keeps the first ack.</summary>
+    Task<(AckOutcome Outcome, Alert? Alert)> AcknowledgeAsync(Guid id, string by, string? note, DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>Records sends about to happen (status pending); they are completed after delivery.</summary>
+    Task<IReadOnlyList<NotificationRecord>> AddNotificationsAsync(Guid alertId, int level, NotificationKind kind, IEnumerable<string> channels, DateTimeOffset at, CancellationToken cancellationToken);
+
+    Task CompleteNotificationAsync(long id, DeliveryStatus status, int attempts, DateTimeOffset? sentAt, string? error, CancellationToken cancellationToken);
+
+    /// <summary>Sends recorded but never completed (the host died mid-send), for another try.</summary>
+    Task<IReadOnlyList<(Guid AlertId, NotificationRecord Notification)>> StalePendingNotificationsAsync(DateTimeOffset olderThan, CancellationToken cancellationToken);
+
+    /// <summary>Local host: takes escalation levels due by <paramref name="now"/> (FOR UPDATE SKIP LOCKED), leased for a while.</summary>
+    Task<IReadOnlyList<EscalationClaim>> ClaimDueEscalationsAsync(DateTimeOffset now, TimeSpan lease, int limit, CancellationToken cancellationToken);
+
+    Task<DateTimeOffset?> NextEscalationDueAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// In one transaction: records the level's sends (pending), raises the alert's escalation level,
+    /// and schedules the next level (or ends the schedule). A level is therefore recorded exactly once.
+    /// </summary>
+    Task<IReadOnlyList<NotificationRecord>> RecordEscalationLevelAsync(Guid alertId, int level, IEnumerable<string> channels, DateTimeOffset at, DateTimeOffset? nextDue, CancellationToken cancellationToken);
+
+    Task EndEscalationAsync(Guid alertId, CancellationToken cancellationToken);
+}
+
+public interface IAlertEvaluationSession : IAsyncDisposable
+{
+    Task<IReadOnlyList<Alert>> OpenAlertsAsync(CancellationToken cancellationToken);
+
+    /// <summary>When each (rule, group) last had a fired alert resolve, for cooldowns.</summary>
+    Task<IReadOnlyDictionary<(string Rule, string GroupKey), DateTimeOffset>> LastFiredResolutionsAsync(DateTimeOffset since, CancellationToken cancellationToken);
+
+    /// <summary>Applies the changes; with <paramref name="scheduleEscalations"/>, newly firing alerts get their level 1 scheduled.</summary>
+    Task ApplyAsync(IReadOnlyList<AlertChange> changes, bool scheduleEscalations, CancellationToken cancellationToken);
+
+    Task CommitAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>What a channel is told: the alert, the level (0 for acknowledge/resolve notices) and how to acknowledge.</summary>
+public sealed record AlertMessage(Alert Alert, int Level, NotificationKind Kind, string AckUrl);
+
+public sealed record DeliveryResult(DeliveryStatus Status, int Attempts, string? Error);
+
+/// <summary>Sends to one channel, retrying transient failures; never throws for a channel that is down.</summary>
+public interface INotificationSender
+{
+    Task<DeliveryResult> SendAsync(string channel, AlertMessage message, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// How escalation runs on this host. The local host schedules levels in PostgreSQL and wakes its
+/// scheduler; the Functions app starts a Durable orchestration per alert from the function itself.
+/// </summary>
+public interface IEscalationDriver
+{
+    bool SchedulesInDatabase { get; }
+
+    /// <summary>Newly firing alerts (after the transaction that fired them committed).</summary>
+    Task OnFiredAsync(IReadOnlyList<Alert> fired, CancellationToken cancellationToken);
+}
+
+/// <summary>Section <c>Vigil</c>: the address notifications link to for acknowledging.</summary>
+public sealed class AlertingOptions
+{
+    public const string Section = "Vigil:Alerting";
+
+    /// <summary>Base URL of this API as people reach it (for ack links); setting <c>Vigil__Alerting__PublicUrl</c>.</summary>
+    public string PublicUrl { get; set; } = "http://localhost:7071";
+}
+
+/// <summary>
+/// The default: firing alerts get their levels scheduled in the database, for whichever host runs
+/// AdvanceEscalations. The local host replaces it with one that also sends level 1 at once.
+/// </summary>
+public sealed class ScheduledEscalationDriver : IEscalationDriver
+{
+    public bool SchedulesInDatabase => true;
+
+    public Task OnFiredAsync(IReadOnlyList<Alert> fired, CancellationToken cancellationToken) => Task.CompletedTask;
+}

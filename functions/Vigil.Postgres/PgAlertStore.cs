@@ -1,0 +1,370 @@
+using System.Text.Json;
+using Npgsql;
+using NpgsqlTypes;
+using Vigil.Core.Alerts;
+
+namespace Vigil.Postgres;
+
+/// <summary>
+/// Alerts, their transitions, their notifications and the local escalation schedule (tables alerts,
+/// alert_transitions, notifications, alert_escalations).
+/// </summary>
+public sealed class PgAlertStore(NpgsqlDataSource dataSource) : IAlertStore
+{
+    private const string AlertColumns = """
+        id, rule_name, group_key, group_json::text, severity, state, value, threshold, started_at, fired_at, acknowledged_at,
+        acknowledged_by, ack_note, resolved_at, resolve_reason, escalation_level, channels, escalates, metric, comparator,
+        window_text, description
+        """;
+
+    private const string NotificationColumns = "id, level, channel, kind, status, attempts, sent_at, error, created_at";
+
+    public async Task<IAlertEvaluationSession> BeginEvaluationAsync(CancellationToken cancellationToken) => await PgCall.Run(async () =>
+    {
+        var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            var tx = await connection.BeginTransactionAsync(cancellationToken);
+            await using (var command = new NpgsqlCommand("SELECT pg_advisory_xact_lock(hashtextextended('vigil.alerts.' || current_schema(), 0))", connection, tx))
+            {
+                await command.ExecuteNonQueryAsync(cancellationToken);
+            }
+            return new Session(connection, tx);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    });
+
+    public Task<Alert?> GetAsync(Guid id, CancellationToken cancellationToken) => PgCall.Run(async () =>
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return (await ReadAlertsAsync(connection, null, $"SELECT {AlertColumns} FROM alerts WHERE id = $1", [id], withNotifications: true, cancellationToken)).FirstOrDefault();
+    });
+
+    public Task<IReadOnlyList<Alert>> ListAsync(AlertState? state, string? rule, string? tenant, int limit, CancellationToken cancellationToken) => PgCall.Run<IReadOnlyList<Alert>>(async () =>
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await ReadAlertsAsync(connection, null, $"""
+            SELECT {AlertColumns} FROM alerts
+            WHERE ($1::text IS NULL OR state = $1) AND ($2::text IS NULL OR rule_name = $2) AND ($3::text IS NULL OR group_json->>'tenant_id' = $3)
+            ORDER BY started_at DESC, id DESC LIMIT $4
+            """, [(object?)state?.ToName() ?? DBNull.Value, (object?)rule ?? DBNull.Value, (object?)tenant ?? DBNull.Value, limit], withNotifications: true, cancellationToken);
+    });
+
+    public Task<(AckOutcome Outcome, Alert? Alert)> AcknowledgeAsync(Guid id, string by, string? note, DateTimeOffset at, CancellationToken cancellationToken) => PgCall.Run<(AckOutcome, Alert?)>(async () =>
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+        string? state;
+        await using (var read = new NpgsqlCommand("SELECT state FROM alerts WHERE id = $1 FOR UPDATE", connection, tx))
+        {
+            read.Parameters.Add(new() { Value = id });
+            state = (string?)await read.ExecuteScalarAsync(cancellationToken);
+        }
+        var outcome = state switch
+        {
+            null => AckOutcome.NotFound,
+            "resolved" => AckOutcome.Resolved,
+            "acknowledged" => AckOutcome.AlreadyAcknowledged,
+            _ => AckOutcome.Acknowledged,
+        };
+        if (outcome == AckOutcome.Acknowledged)
+        {
+            await using var update = new NpgsqlBatch(connection, tx);
+            update.BatchCommands.Add(BatchCommand("UPDATE alerts SET state = 'acknowledged', acknowledged_at = $2, acknowledged_by = $3, ack_note = $4 WHERE id = $1",
+                id, at, by, (object?)note ?? DBNull.Value));
+            update.BatchCommands.Add(BatchCommand("INSERT INTO alert_transitions (alert_id, from_state, to_state, at, detail) VALUES ($1, $2, 'acknowledged', $3, $4)",
+                id, state!, at, "acknowledged by " + by));
+            update.BatchCommands.Add(BatchCommand("DELETE FROM alert_escalations WHERE alert_id = $1", id));
+            await update.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await tx.CommitAsync(cancellationToken);
+        if (outcome == AckOutcome.NotFound) return (outcome, null);
+        return (outcome, (await ReadAlertsAsync(connection, null, $"SELECT {AlertColumns} FROM alerts WHERE id = $1", [id], true, cancellationToken)).Single());
+    });
+
+    public Task<IReadOnlyList<NotificationRecord>> AddNotificationsAsync(Guid alertId, int level, NotificationKind kind, IEnumerable<string> channels, DateTimeOffset at, CancellationToken cancellationToken) => PgCall.Run(async () =>
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await InsertNotificationsAsync(connection, null, alertId, level, kind, channels, at, cancellationToken);
+    });
+
+    public Task CompleteNotificationAsync(long id, DeliveryStatus status, int attempts, DateTimeOffset? sentAt, string? error, CancellationToken cancellationToken) => PgCall.Run(async () =>
+    {
+        await using var command = dataSource.CreateCommand("UPDATE notifications SET status = $2, attempts = attempts + $3, sent_at = $4, error = $5 WHERE id = $1");
+        command.Parameters.Add(new() { Value = id });
+        command.Parameters.Add(new() { Value = status.ToName() });
+        command.Parameters.Add(new() { Value = attempts });
+        command.Parameters.Add(new() { Value = (object?)sentAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new() { Value = (object?)error ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    });
+
+    public Task<IReadOnlyList<(Guid AlertId, NotificationRecord Notification)>> StalePendingNotificationsAsync(DateTimeOffset olderThan, CancellationToken cancellationToken) => PgCall.Run<IReadOnlyList<(Guid, NotificationRecord)>>(async () =>
+    {
+        // Re-stamped on claim, so two hosts retrying at once do not both send.
+        await using var command = dataSource.CreateCommand($"""
+            UPDATE notifications SET created_at = $2
+            WHERE id IN (SELECT id FROM notifications WHERE status = 'pending' AND created_at < $1 ORDER BY id LIMIT 100 FOR UPDATE SKIP LOCKED)
+            RETURNING alert_id, {NotificationColumns}
+            """);
+        command.Parameters.Add(new() { Value = olderThan });
+        command.Parameters.Add(new() { Value = DateTimeOffset.UtcNow });
+        var result = new List<(Guid, NotificationRecord)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) result.Add((reader.GetGuid(0), ReadNotification(reader, 1)));
+        return result;
+    });
+
+    public Task<IReadOnlyList<EscalationClaim>> ClaimDueEscalationsAsync(DateTimeOffset now, TimeSpan lease, int limit, CancellationToken cancellationToken) => PgCall.Run<IReadOnlyList<EscalationClaim>>(async () =>
+    {
+        await using var command = dataSource.CreateCommand("""
+            UPDATE alert_escalations e SET claimed_until = $2
+            FROM (SELECT alert_id FROM alert_escalations
+                  WHERE due_at <= $1 AND (claimed_until IS NULL OR claimed_until < $1)
+                  ORDER BY due_at LIMIT $3 FOR UPDATE SKIP LOCKED) due
+            WHERE e.alert_id = due.alert_id
+            RETURNING e.alert_id, e.next_level
+            """);
+        command.Parameters.Add(new() { Value = now });
+        command.Parameters.Add(new() { Value = now + lease });
+        command.Parameters.Add(new() { Value = limit });
+        var claims = new List<EscalationClaim>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) claims.Add(new EscalationClaim(reader.GetGuid(0), reader.GetInt32(1)));
+        return claims;
+    });
+
+    public Task<DateTimeOffset?> NextEscalationDueAsync(CancellationToken cancellationToken) => PgCall.Run(async () =>
+    {
+        await using var command = dataSource.CreateCommand("SELECT min(greatest(due_at, coalesce(claimed_until, due_at))) FROM alert_escalations");
+        return await command.ExecuteScalarAsync(cancellationToken) is DateTime t ? new DateTimeOffset(t, TimeSpan.Zero) : (DateTimeOffset?)null;
+    });
+
+    public Task<IReadOnlyList<NotificationRecord>> RecordEscalationLevelAsync(Guid alertId, int level, IEnumerable<string> channels, DateTimeOffset at, DateTimeOffset? nextDue, CancellationToken cancellationToken) => PgCall.Run<IReadOnlyList<NotificationRecord>>(async () =>
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+        // Only a firing alert below this level moves up: a level is recorded once, however often it is asked for.
+        await using (var raise = new NpgsqlCommand("UPDATE alerts SET escalation_level = $2 WHERE id = $1 AND state = 'firing' AND escalation_level < $2", connection, tx))
+        {
+            raise.Parameters.Add(new() { Value = alertId });
+            raise.Parameters.Add(new() { Value = level });
+            if (await raise.ExecuteNonQueryAsync(cancellationToken) == 0)
+            {
+                await using var end = new NpgsqlCommand("DELETE FROM alert_escalations WHERE alert_id = $1 AND next_level <= $2", connection, tx);
+                end.Parameters.Add(new() { Value = alertId });
+                end.Parameters.Add(new() { Value = level });
+                await end.ExecuteNonQueryAsync(cancellationToken);
+                await tx.CommitAsync(cancellationToken);
+                return [];
+            }
+        }
+        var records = await InsertNotificationsAsync(connection, tx, alertId, level, NotificationKind.Trigger, channels, at, cancellationToken);
+        await using (var schedule = new NpgsqlCommand(nextDue is null
+            ? "DELETE FROM alert_escalations WHERE alert_id = $1"
+            : "UPDATE alert_escalations SET next_level = $2, due_at = $3, claimed_until = NULL WHERE alert_id = $1", connection, tx))
+        {
+            schedule.Parameters.Add(new() { Value = alertId });
+            if (nextDue is { } due)
+            {
+                schedule.Parameters.Add(new() { Value = level + 1 });
+                schedule.Parameters.Add(new() { Value = due });
+            }
+            await schedule.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await tx.CommitAsync(cancellationToken);
+        return records;
+    });
+
+    public Task EndEscalationAsync(Guid alertId, CancellationToken cancellationToken) => PgCall.Run(async () =>
+    {
+        await using var command = dataSource.CreateCommand("DELETE FROM alert_escalations WHERE alert_id = $1");
+        command.Parameters.Add(new() { Value = alertId });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    });
+
+    private static NpgsqlBatchCommand BatchCommand(string sql, params object[] args)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        foreach (var a in args) command.Parameters.Add(a is DBNull ? new NpgsqlParameter { Value = a, NpgsqlDbType = NpgsqlDbType.Text } : new NpgsqlParameter { Value = a });
+        return command;
+    }
+
+    private static async Task<IReadOnlyList<NotificationRecord>> InsertNotificationsAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, Guid alertId, int level, NotificationKind kind, IEnumerable<string> channels, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var list = channels.Distinct(StringComparer.Ordinal).ToArray();
+        if (list.Length == 0) return [];
+        await using var command = new NpgsqlCommand($"""
+            INSERT INTO notifications (alert_id, level, channel, kind, status, attempts, created_at)
+            SELECT $1, $2, c, $3, 'pending', 0, $4 FROM unnest($5::text[]) WITH ORDINALITY AS t(c, n) ORDER BY n
+            RETURNING {NotificationColumns}
+            """, connection, tx);
+        command.Parameters.Add(new() { Value = alertId });
+        command.Parameters.Add(new() { Value = level });
+        command.Parameters.Add(new() { Value = kind.ToName() });
+        command.Parameters.Add(new() { Value = at });
+        command.Parameters.Add(new() { Value = list });
+        var records = new List<NotificationRecord>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) records.Add(ReadNotification(reader, 0));
+        return records;
+    }
+
+    private static async Task<List<Alert>> ReadAlertsAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, string sql, object[] args, bool withNotifications, CancellationToken cancellationToken)
+    {
+        var alerts = new List<Alert>();
+        await using (var command = new NpgsqlCommand(sql, connection, tx))
+        {
+            foreach (var a in args) command.Parameters.Add(a is DBNull ? new NpgsqlParameter { Value = a, NpgsqlDbType = NpgsqlDbType.Text } : new NpgsqlParameter { Value = a });
+            await using var r = await command.ExecuteReaderAsync(cancellationToken);
+            while (await r.ReadAsync(cancellationToken)) alerts.Add(ReadAlert(r));
+        }
+        if (!withNotifications || alerts.Count == 0) return alerts;
+        var notifications = new Dictionary<Guid, List<NotificationRecord>>();
+        await using (var command = new NpgsqlCommand($"SELECT alert_id, {NotificationColumns} FROM notifications WHERE alert_id = ANY($1) ORDER BY id", connection, tx))
+        {
+            command.Parameters.Add(new() { Value = alerts.Select(a => a.Id).ToArray() });
+            await using var r = await command.ExecuteReaderAsync(cancellationToken);
+            while (await r.ReadAsync(cancellationToken))
+            {
+                var id = r.GetGuid(0);
+                if (!notifications.TryGetValue(id, out var list)) notifications[id] = list = [];
+                list.Add(ReadNotification(r, 1));
+            }
+        }
+        return [.. alerts.Select(a => notifications.TryGetValue(a.Id, out var list) ? a with { Notifications = list } : a)];
+    }
+
+    private static Alert ReadAlert(NpgsqlDataReader r) => new()
+    {
+        Id = r.GetGuid(0),
+        Rule = r.GetString(1),
+        GroupKey = r.GetString(2),
+        Group = JsonSerializer.Deserialize<Dictionary<string, string>>(r.GetString(3))!,
+        Severity = AlertNames.TryParseSeverity(r.GetString(4), out var severity) ? severity : Severity.Warning,
+        State = AlertStates.TryParse(r.GetString(5), out var state) ? state : AlertState.Resolved,
+        Value = r.IsDBNull(6) ? null : r.GetDouble(6),
+        Threshold = r.IsDBNull(7) ? null : r.GetDouble(7),
+        StartedAt = r.GetFieldValue<DateTimeOffset>(8),
+        FiredAt = r.IsDBNull(9) ? null : r.GetFieldValue<DateTimeOffset>(9),
+        AcknowledgedAt = r.IsDBNull(10) ? null : r.GetFieldValue<DateTimeOffset>(10),
+        AcknowledgedBy = r.IsDBNull(11) ? null : r.GetString(11),
+        AcknowledgeNote = r.IsDBNull(12) ? null : r.GetString(12),
+        ResolvedAt = r.IsDBNull(13) ? null : r.GetFieldValue<DateTimeOffset>(13),
+        ResolveReason = r.IsDBNull(14) ? null : r.GetString(14),
+        EscalationLevel = r.GetInt32(15),
+        Channels = r.GetFieldValue<string[]>(16),
+        Escalates = r.GetBoolean(17),
+        Metric = r.GetString(18),
+        Comparator = r.GetString(19),
+        Window = r.GetString(20),
+        Description = r.GetString(21),
+    };
+
+    private static NotificationRecord ReadNotification(NpgsqlDataReader r, int first) => new(
+        r.GetInt64(first),
+        r.GetInt32(first + 1),
+        r.GetString(first + 2),
+        r.GetString(first + 3) switch { "trigger" => NotificationKind.Trigger, "acknowledge" => NotificationKind.Acknowledge, _ => NotificationKind.Resolve },
+        r.GetString(first + 4) switch { "pending" => DeliveryStatus.Pending, "sent" => DeliveryStatus.Sent, _ => DeliveryStatus.Failed },
+        r.GetInt32(first + 5),
+        r.IsDBNull(first + 6) ? null : r.GetFieldValue<DateTimeOffset>(first + 6),
+        r.IsDBNull(first + 7) ? null : r.GetString(first + 7),
+        r.GetFieldValue<DateTimeOffset>(first + 8));
+
+    /// <summary>One evaluation: a transaction holding the alerts lock until commit.</summary>
+    private sealed class Session(NpgsqlConnection connection, NpgsqlTransaction tx) : IAlertEvaluationSession
+    {
+        public Task<IReadOnlyList<Alert>> OpenAlertsAsync(CancellationToken cancellationToken) => PgCall.Run<IReadOnlyList<Alert>>(async () =>
+            await ReadAlertsAsync(connection, tx, $"SELECT {AlertColumns} FROM alerts WHERE state <> 'resolved'", [], withNotifications: false, cancellationToken));
+
+        public Task<IReadOnlyDictionary<(string Rule, string GroupKey), DateTimeOffset>> LastFiredResolutionsAsync(DateTimeOffset since, CancellationToken cancellationToken) => PgCall.Run<IReadOnlyDictionary<(string, string), DateTimeOffset>>(async () =>
+        {
+            await using var command = new NpgsqlCommand("""
+                SELECT DISTINCT ON (rule_name, group_key) rule_name, group_key, resolved_at FROM alerts
+                WHERE fired_at IS NOT NULL AND state = 'resolved' AND resolved_at >= $1
+                ORDER BY rule_name, group_key, resolved_at DESC
+                """, connection, tx);
+            command.Parameters.Add(new() { Value = since });
+            var result = new Dictionary<(string, string), DateTimeOffset>();
+            await using var r = await command.ExecuteReaderAsync(cancellationToken);
+            while (await r.ReadAsync(cancellationToken)) result[(r.GetString(0), r.GetString(1))] = r.GetFieldValue<DateTimeOffset>(2);
+            return result;
+        });
+
+        public Task ApplyAsync(IReadOnlyList<AlertChange> changes, bool scheduleEscalations, CancellationToken cancellationToken) => PgCall.Run(async () =>
+        {
+            if (changes.Count == 0) return;
+            await using var batch = new NpgsqlBatch(connection, tx);
+            foreach (var change in changes)
+            {
+                switch (change)
+                {
+                    case OpenAlert { Alert: var a }:
+                        batch.BatchCommands.Add(Command("""
+                            INSERT INTO alerts (id, rule_name, group_key, group_json, severity, state, value, threshold, started_at, fired_at,
+                                channels, escalates, metric, comparator, window_text, description)
+                            VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+                            """, a.Id, a.Rule, a.GroupKey, JsonSerializer.Serialize(a.Group), a.Severity.ToName(), a.State.ToName(), a.Value, a.Threshold,
+                            a.StartedAt, a.FiredAt, a.Channels.ToArray(), a.Escalates, a.Metric, a.Comparator, a.Window, a.Description));
+                        batch.BatchCommands.Add(Command("INSERT INTO alert_transitions (alert_id, from_state, to_state, at, value, detail) VALUES ($1, NULL, $2, $3, $4, $5)",
+                            a.Id, a.State.ToName(), a.StartedAt, a.Value, $"{a.Metric} {a.Value:0.###} {a.Comparator} {a.Threshold:0.###}"));
+                        if (scheduleEscalations && a.State == AlertState.Firing)
+                        {
+                            batch.BatchCommands.Add(Command("INSERT INTO alert_escalations (alert_id, next_level, due_at) VALUES ($1, 1, $2) ON CONFLICT DO NOTHING", a.Id, a.FiredAt));
+                        }
+                        break;
+                    case FireAlert f:
+                        batch.BatchCommands.Add(Command("UPDATE alerts SET state = 'firing', fired_at = $2, value = $3 WHERE id = $1 AND state = 'pending'", f.Id, f.At, f.Value));
+                        batch.BatchCommands.Add(Command("INSERT INTO alert_transitions (alert_id, from_state, to_state, at, value, detail) VALUES ($1, 'pending', 'firing', $2, $3, 'held for the rule''s for duration')", f.Id, f.At, f.Value));
+                        if (scheduleEscalations)
+                        {
+                            batch.BatchCommands.Add(Command("INSERT INTO alert_escalations (alert_id, next_level, due_at) VALUES ($1, 1, $2) ON CONFLICT DO NOTHING", f.Id, f.At));
+                        }
+                        break;
+                    case UpdateAlert u:
+                        batch.BatchCommands.Add(Command("UPDATE alerts SET value = $2, threshold = $3 WHERE id = $1", u.Id, u.Value, u.Threshold));
+                        break;
+                    case ResolveAlert r:
+                        batch.BatchCommands.Add(Command("""
+                            WITH before AS (SELECT state FROM alerts WHERE id = $1 AND state <> 'resolved'),
+                            updated AS (UPDATE alerts SET state = 'resolved', resolved_at = $2, resolve_reason = $3, value = coalesce($4, value)
+                                        WHERE id = $1 AND state <> 'resolved' RETURNING id)
+                            INSERT INTO alert_transitions (alert_id, from_state, to_state, at, value, detail)
+                            SELECT $1, before.state, 'resolved', $2, $4, $3 FROM before, updated
+                            """, r.Id, r.At, r.Reason, r.Value));
+                        batch.BatchCommands.Add(Command("DELETE FROM alert_escalations WHERE alert_id = $1", r.Id));
+                        break;
+                }
+            }
+            await batch.ExecuteNonQueryAsync(cancellationToken);
+        });
+
+        public async Task CommitAsync(CancellationToken cancellationToken) => await PgCall.Run(() => tx.CommitAsync(cancellationToken));
+
+        public async ValueTask DisposeAsync()
+        {
+            await tx.DisposeAsync();
+            await connection.DisposeAsync();
+        }
+
+        private static NpgsqlBatchCommand Command(string sql, params object?[] args)
+        {
+            var command = new NpgsqlBatchCommand(sql);
+            foreach (var a in args)
+            {
+                command.Parameters.Add(a switch
+                {
+                    null => new NpgsqlParameter { Value = DBNull.Value, NpgsqlDbType = NpgsqlDbType.Unknown },
+                    double d => new NpgsqlParameter { Value = d, NpgsqlDbType = NpgsqlDbType.Double },
+                    _ => new NpgsqlParameter { Value = a },
+                });
+            }
+            return command;
+        }
+    }
+}
