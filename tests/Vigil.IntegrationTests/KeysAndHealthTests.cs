@@ -108,5 +108,12 @@ public class HealthApiTests
         var schemaVersion = database.GetProperty("schema_version").GetInt32();
         Assert.Equal(await app.ScalarAsync<int>("SELECT max(version) FROM schema_version"), schemaVersion);
         Assert.Equal(schemaVersion, database.GetProperty("expected_schema_version").GetInt32());
+
+        // No channel is configured here: each says it is off, and why, without making Vigil unhealthy.
+        var slack = body.GetProperty("services").GetProperty("channel_slack");
+        Assert.Equal("off", slack.GetProperty("status").GetString());
+        Assert.Contains("WebhookUrl", slack.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Equal("off", body.GetProperty("services").GetProperty("channel_pagerduty").GetProperty("status").GetString());
+        Assert.Equal("healthy", body.GetProperty("status").GetString());
     }
 }

@@ -13,6 +13,7 @@ int Option(string name, int fallback)
 
 return command switch
 {
+    "alerts" => await AlertsBenchmark.RunAsync(connectionString, Option("rules", 1000), Option("repeats", 9)),
     "percentiles" => await PercentileBenchmark.RunAsync(connectionString, Option("events", 10_000_000), Option("repeats", 15)),
     "ingest" => await IngestBenchmark.RunAsync(connectionString, Option("events", 400_000), Option("naive-events", 20_000), Option("batch", 500), Option("clients", 4), Option("rounds", 3)),
     _ => Usage(),
@@ -23,6 +24,7 @@ static int Usage()
     Console.WriteLine("""
         usage: ./bench ingest [--events 400000] [--naive-events 20000] [--batch 500] [--clients 4] [--rounds 3]
                ./bench percentiles [--events 10000000] [--repeats 15]
+               ./bench alerts [--rules 1000] [--repeats 9]
         """);
     return 2;
 }
