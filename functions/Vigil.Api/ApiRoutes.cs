@@ -37,6 +37,18 @@ public static class ApiRoutes
         new("GET", "/api/alerts", "ListAlerts"),
         new("GET", "/api/alerts/{id}", "GetAlert"),
         new("POST", "/api/alerts/{id}/ack", "AcknowledgeAlert"),
+        new("PUT", "/api/budgets/{name}", "PutBudget"),
+        new("GET", "/api/budgets", "ListBudgets"),
+        new("GET", "/api/budgets/{name}", "GetBudget"),
+        new("DELETE", "/api/budgets/{name}", "DeleteBudget"),
+        new("PUT", "/api/batch-jobs/{name}", "PutBatchJob"),
+        new("GET", "/api/batch-jobs", "ListBatchJobs"),
+        new("GET", "/api/batch-jobs/{name}", "GetBatchJob"),
+        new("POST", "/api/batch-jobs/{name}/runs", "StartBatchRun"),
+        new("POST", "/api/batch-jobs/{name}/runs/{run_id}/complete", "CompleteBatchRun"),
+        new("GET", "/api/batch-jobs/{name}/runs", "ListBatchRuns"),
+        new("POST", "/api/batch-jobs/{name}/enable", "EnableBatchJob"),
+        new("POST", "/api/batch-jobs/{name}/disable", "DisableBatchJob"),
     ];
 
     /// <summary>Maps every contract route to its shared handler (local host).</summary>
@@ -64,6 +76,18 @@ public static class ApiRoutes
         Map(app, "ListAlerts", (HttpContext c, AlertsApi api) => api.ListAlertsAsync(c));
         Map(app, "GetAlert", (HttpContext c, string id, AlertsApi api) => api.GetAlertAsync(c, id));
         Map(app, "AcknowledgeAlert", (HttpContext c, string id, AlertsApi api) => api.AcknowledgeAsync(c, id));
+        Map(app, "PutBudget", (HttpContext c, string name, BudgetsApi api) => api.PutBudgetAsync(c, name));
+        Map(app, "ListBudgets", (HttpContext c, BudgetsApi api) => api.ListBudgetsAsync(c));
+        Map(app, "GetBudget", (HttpContext c, string name, BudgetsApi api) => api.GetBudgetAsync(c, name));
+        Map(app, "DeleteBudget", (HttpContext c, string name, BudgetsApi api) => api.DeleteBudgetAsync(c, name));
+        Map(app, "PutBatchJob", (HttpContext c, string name, BudgetsApi api) => api.PutJobAsync(c, name));
+        Map(app, "ListBatchJobs", (HttpContext c, BudgetsApi api) => api.ListJobsAsync(c));
+        Map(app, "GetBatchJob", (HttpContext c, string name, BudgetsApi api) => api.GetJobAsync(c, name));
+        Map(app, "StartBatchRun", (HttpContext c, string name, BudgetsApi api) => api.StartRunAsync(c, name));
+        Map(app, "CompleteBatchRun", (HttpContext c, string name, string run_id, BudgetsApi api) => api.CompleteRunAsync(c, name, run_id));
+        Map(app, "ListBatchRuns", (HttpContext c, string name, BudgetsApi api) => api.ListRunsAsync(c, name));
+        Map(app, "EnableBatchJob", (HttpContext c, string name, BudgetsApi api) => api.EnableJobAsync(c, name));
+        Map(app, "DisableBatchJob", (HttpContext c, string name, BudgetsApi api) => api.DisableJobAsync(c, name));
         return app;
     }
 

@@ -107,6 +107,13 @@ public sealed class FieldErrors
         list.Add(message);
     }
 
+    public static ProblemResult Single(string field, string message)
+    {
+        var errors = new FieldErrors();
+        errors.Add(field, message);
+        return errors.ToProblem();
+    }
+
     public ProblemResult ToProblem(string? detail = null) =>
         Problems.Validation(_errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal), detail);
 }

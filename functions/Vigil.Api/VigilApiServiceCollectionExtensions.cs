@@ -13,6 +13,7 @@ public static class VigilApiServiceCollectionExtensions
         services.AddSingleton<KeysApi>();
         services.AddSingleton<MetricsApi>();
         services.AddSingleton<AlertsApi>();
+        services.AddSingleton<BudgetsApi>();
         services.AddSingleton<AdminApi>();
         return services;
     }

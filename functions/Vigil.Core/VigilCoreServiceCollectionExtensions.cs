@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Vigil.Core.Alerts;
 using Vigil.Core.Auth;
+using Vigil.Core.Budgets;
 using Vigil.Core.Events;
 using Vigil.Core.Health;
 using Vigil.Core.Jobs;
@@ -41,6 +42,8 @@ public static class VigilCoreServiceCollectionExtensions
         services.TryAddSingleton<AlertEvaluator>();
         services.TryAddSingleton<IEscalationDriver, ScheduledEscalationDriver>();
         services.AddSingleton<ITimerJob>(sp => sp.GetRequiredService<AlertEvaluator>());
+        services.TryAddSingleton<BudgetService>();
+        services.AddSingleton<ITimerJob, BudgetEvaluator>();
         services.AddSingleton<ITimerJob, ApplyRetentionJob>();
         services.TryAddSingleton<TimerJobRunner>();
         services.AddHostedService<VigilInitializer>();

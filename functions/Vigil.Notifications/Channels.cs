@@ -7,6 +7,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Vigil.Core.Alerts;
+using Vigil.Core.Budgets;
 
 namespace Vigil.Notifications;
 
@@ -19,6 +20,8 @@ public interface IChannel
     string? OffReason { get; }
 
     Task SendAsync(AlertMessage message, CancellationToken cancellationToken);
+
+    Task SendBudgetAsync(BudgetMessage message, CancellationToken cancellationToken);
 }
 
 /// <summary>Shared HTTP plumbing: JSON bodies, and replies sorted into done, retry or give up.</summary>
@@ -34,6 +37,7 @@ public abstract class HttpChannel(IHttpClientFactory http) : IChannel
     public abstract string Name { get; }
     public abstract string? OffReason { get; }
     public abstract Task SendAsync(AlertMessage message, CancellationToken cancellationToken);
+    public abstract Task SendBudgetAsync(BudgetMessage message, CancellationToken cancellationToken);
 
     protected async Task PostAsync(string url, byte[] body, Action<HttpRequestMessage>? decorate, CancellationToken cancellationToken)
     {
@@ -97,9 +101,15 @@ public sealed class SlackChannel(IHttpClientFactory http, IOptionsMonitor<Channe
         var body = new { text = $"{icon} {AlertText.Summary(m)} - {AlertText.LevelText(m)}", blocks };
         return PostAsync(options.CurrentValue.Slack.WebhookUrl!, Serialize(body), null, cancellationToken);
     }
+
+    public override Task SendBudgetAsync(BudgetMessage m, CancellationToken cancellationToken)
+    {
+        var text = $":moneybag: {m.Summary}.\n*Done:* {m.Outcome}";
+        return PostAsync(options.CurrentValue.Slack.WebhookUrl!, Serialize(new { text }), null, cancellationToken);
+    }
 }
 
-/// <summary>Generic webhook: the alert as JSON, signed with HMAC-SHA256 over the exact body bytes.</summary>
+/// <summary>Generic webhook: the alert (or budget) as JSON, signed with HMAC-SHA256 over the exact body bytes.</summary>
 public sealed class WebhookChannel(IHttpClientFactory http, IOptionsMonitor<ChannelOptions> options, TimeProvider time) : HttpChannel(http)
 {
     public const string SignatureHeader = "X-Vigil-Signature";
@@ -148,6 +158,37 @@ public sealed class WebhookChannel(IHttpClientFactory http, IOptionsMonitor<Chan
         }, cancellationToken);
     }
 
+    public override Task SendBudgetAsync(BudgetMessage m, CancellationToken cancellationToken)
+    {
+        var c = m.Crossing;
+        var body = Serialize(new
+        {
+            @event = "budget_threshold",
+            sent_at = time.GetUtcNow(),
+            summary = m.Summary,
+            budget = new
+            {
+                name = c.Budget,
+                amount_usd = m.AmountUsd,
+                period_start = c.PeriodStart,
+                period_end = m.PeriodEnd,
+                spent_usd = c.SpentUsd,
+                forecast_usd = c.ForecastUsd,
+                threshold_percent = c.Percent,
+                forecast = c.Forecast,
+                actions = c.Actions,
+                disabled_jobs = m.DisabledJobs,
+            },
+        });
+        var settings = options.CurrentValue.Webhook;
+        return PostAsync(settings.Url!, body, request =>
+        {
+            request.Headers.Add("X-Vigil-Event", "budget_threshold");
+            if (!string.IsNullOrEmpty(settings.Secret)) request.Headers.Add(SignatureHeader, Sign(settings.Secret, body));
+            foreach (var (name, value) in settings.Headers) request.Headers.TryAddWithoutValidation(name, value);
+        }, cancellationToken);
+    }
+
     /// <summary>"sha256=" and the lower-case hex HMAC-SHA256 of the body, as GitHub-style receivers check it.</summary>
     public static string Sign(string secret, byte[] body) => "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(secret), body));
 }
@@ -185,6 +226,29 @@ public sealed class PagerDutyChannel(IHttpClientFactory http, IOptionsMonitor<Ch
                 links = new[] { new { href = m.AckUrl, text = "Acknowledge in Vigil (POST)" } },
             },
             _ => new { routing_key = settings.RoutingKey, event_action = m.Kind == NotificationKind.Acknowledge ? "acknowledge" : "resolve", dedup_key = a.Id.ToString() },
+        };
+        return PostAsync(settings.Url, Serialize(body), null, cancellationToken);
+    }
+
+    public override Task SendBudgetAsync(BudgetMessage m, CancellationToken cancellationToken)
+    {
+        var settings = options.CurrentValue.PagerDuty;
+        var body = new
+        {
+            routing_key = settings.RoutingKey,
+            event_action = "trigger",
+            dedup_key = m.DedupKey,
+            client = "Vigil",
+            payload = new
+            {
+                summary = AlertText.Truncate(m.Summary, 1024),
+                source = $"vigil/budget/{m.Crossing.Budget}",
+                severity = m.IsPage ? "critical" : "warning",
+                timestamp = m.Crossing.CrossedAt,
+                group = "budget",
+                @class = "spend",
+                custom_details = new { budget = m.Crossing.Budget, spent_usd = m.Crossing.SpentUsd, amount_usd = m.AmountUsd, forecast_usd = m.Crossing.ForecastUsd, done = m.Outcome },
+            },
         };
         return PostAsync(settings.Url, Serialize(body), null, cancellationToken);
     }
@@ -230,6 +294,22 @@ public sealed class OpsgenieChannel(IHttpClientFactory http, IOptionsMonitor<Cha
         };
         return PostAsync(url, body, request => request.Headers.TryAddWithoutValidation("Authorization", $"GenieKey {settings.ApiKey}"), cancellationToken);
     }
+
+    public override Task SendBudgetAsync(BudgetMessage m, CancellationToken cancellationToken)
+    {
+        var settings = options.CurrentValue.Opsgenie;
+        var body = Serialize(new
+        {
+            message = AlertText.Truncate($"Budget {m.Crossing.Budget} at {m.Crossing.Percent:0.#}% (${m.Crossing.SpentUsd:N2} of ${m.AmountUsd:N2})", 130),
+            alias = m.DedupKey,
+            description = $"{m.Summary}. Done: {m.Outcome}",
+            priority = m.IsPage ? "P1" : "P3",
+            source = "vigil",
+            entity = $"budget/{m.Crossing.Budget}",
+            tags = new[] { "vigil", "budget" },
+        });
+        return PostAsync($"{settings.Url.TrimEnd('/')}/v2/alerts", body, request => request.Headers.TryAddWithoutValidation("Authorization", $"GenieKey {settings.ApiKey}"), cancellationToken);
+    }
 }
 
 /// <summary>E-mail over SMTP, with STARTTLS when UseTls is on.</summary>
@@ -248,12 +328,20 @@ public sealed class EmailChannel(IOptionsMonitor<ChannelOptions> options) : ICha
         }
     }
 
-    public async Task SendAsync(AlertMessage message, CancellationToken cancellationToken)
+    public Task SendAsync(AlertMessage message, CancellationToken cancellationToken) =>
+        SendMailAsync($"[Vigil] {AlertText.Headline(message)} - {AlertText.LevelText(message)}", AlertText.Body(message), ("X-Vigil-Alert", message.Alert.Id.ToString()), cancellationToken);
+
+    public Task SendBudgetAsync(BudgetMessage message, CancellationToken cancellationToken) =>
+        SendMailAsync($"[Vigil] Budget {message.Crossing.Budget} at {message.Crossing.Percent:0.#}% (${message.Crossing.SpentUsd:N2} of ${message.AmountUsd:N2})",
+            $"{message.Summary}.\n\nDone: {message.Outcome}\nPeriod: {message.Crossing.PeriodStart:yyyy-MM-dd} to {message.PeriodEnd:yyyy-MM-dd}\n",
+            ("X-Vigil-Budget", message.Crossing.Budget), cancellationToken);
+
+    private async Task SendMailAsync(string subject, string body, (string Name, string Value) header, CancellationToken cancellationToken)
     {
         var settings = options.CurrentValue.Email;
-        using var mail = new MailMessage { From = new MailAddress(settings.From!), Subject = AlertText.Truncate($"[Vigil] {AlertText.Headline(message)} - {AlertText.LevelText(message)}", 250), Body = AlertText.Body(message) };
+        using var mail = new MailMessage { From = new MailAddress(settings.From!), Subject = AlertText.Truncate(subject, 250), Body = body };
         foreach (var to in settings.Recipients) mail.To.Add(to);
-        mail.Headers.Add("X-Vigil-Alert", message.Alert.Id.ToString());
+        mail.Headers.Add(header.Name, header.Value);
         using var smtp = new SmtpClient(settings.Host!, settings.Port) { EnableSsl = settings.UseTls, DeliveryMethod = SmtpDeliveryMethod.Network };
         if (!string.IsNullOrEmpty(settings.User)) smtp.Credentials = new NetworkCredential(settings.User, settings.Password);
         try

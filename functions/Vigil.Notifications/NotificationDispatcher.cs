@@ -5,6 +5,7 @@ using Polly;
 using Polly.Retry;
 using Polly.Timeout;
 using Vigil.Core.Alerts;
+using Vigil.Core.Budgets;
 using Vigil.Core.Health;
 
 namespace Vigil.Notifications;
@@ -31,7 +32,13 @@ public sealed partial class NotificationDispatcher : INotificationSender
 
     public IReadOnlyCollection<IChannel> All => _channels.Values;
 
-    public async Task<DeliveryResult> SendAsync(string channel, AlertMessage message, CancellationToken cancellationToken)
+    public Task<DeliveryResult> SendAsync(string channel, AlertMessage message, CancellationToken cancellationToken) =>
+        DeliverAsync(channel, (c, token) => c.SendAsync(message, token), cancellationToken);
+
+    public Task<DeliveryResult> SendBudgetAsync(string channel, BudgetMessage message, CancellationToken cancellationToken) =>
+        DeliverAsync(channel, (c, token) => c.SendBudgetAsync(message, token), cancellationToken);
+
+    private async Task<DeliveryResult> DeliverAsync(string channel, Func<IChannel, CancellationToken, Task> send, CancellationToken cancellationToken)
     {
         if (!_channels.TryGetValue(channel, out var target))
         {
@@ -47,7 +54,7 @@ public sealed partial class NotificationDispatcher : INotificationSender
             await Pipeline(channel).ExecuteAsync(async token =>
             {
                 attempts++;
-                await target.SendAsync(message, token);
+                await send(target, token);
             }, cancellationToken);
             return new DeliveryResult(DeliveryStatus.Sent, attempts, null);
         }

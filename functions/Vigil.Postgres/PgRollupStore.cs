@@ -91,11 +91,14 @@ public sealed class PgRollupStore(NpgsqlDataSource dataSource) : IRollupStore
         foreach (var (from, to) in ContiguousRanges(minutes))
         {
             await using var command = new NpgsqlCommand("""
-                SELECT ts, tenant_id, bot, coalesce(operation, ''), coalesce(model, ''), type, coalesce(batch_job, ''),
-                       coalesce(batch_run_id, ''), conversation_id, duration_ms, ttft_ms, success, error_type, cache_hit,
-                       blocked, quality_score, degraded, rating, cost_usd, cost_source, input_tokens, output_tokens,
-                       cached_input_tokens
-                FROM events WHERE ts >= $1 AND ts < $2
+                SELECT e.ts, e.tenant_id, e.bot, coalesce(e.operation, ''), coalesce(e.model, ''), e.type,
+                       coalesce(e.batch_job, r.job, ''), coalesce(e.batch_run_id, ''), e.conversation_id, e.duration_ms,
+                       e.ttft_ms, e.success, e.error_type, e.cache_hit, e.blocked, e.quality_score, e.degraded, e.rating,
+                       e.cost_usd, e.cost_source, e.input_tokens, e.output_tokens, e.cached_input_tokens
+                FROM events e
+                -- An event that names only its run is attributed to the run's job.
+                LEFT JOIN batch_runs r ON e.batch_job IS NULL AND r.run_id = e.batch_run_id
+                WHERE e.ts >= $1 AND e.ts < $2
                 """, connection, tx);
             command.Parameters.Add(new() { Value = from });
             command.Parameters.Add(new() { Value = to });

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Vigil.Core.Alerts;
 using Vigil.Core.Auth;
+using Vigil.Core.Budgets;
 using Vigil.Core.Events;
 using Vigil.Core.Health;
 using Vigil.Core.Jobs;
@@ -45,6 +46,8 @@ public static class VigilPostgresServiceCollectionExtensions
         services.AddSingleton<ISlaTargetStore, PgSlaTargetStore>();
         services.AddSingleton<IAlertRuleStore, PgAlertRuleStore>();
         services.AddSingleton<IAlertStore, PgAlertStore>();
+        services.AddSingleton<IBatchJobStore, PgBatchJobStore>();
+        services.AddSingleton<IBudgetStore, PgBudgetStore>();
         return services;
     }
 }

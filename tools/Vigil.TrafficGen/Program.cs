@@ -29,6 +29,7 @@ if (seconds > 0) stop.CancelAfter(TimeSpan.FromSeconds(seconds));
 
 var world = new BotWorld(new Random());
 var started = DateTimeOffset.UtcNow;
+var nextBatch = started.AddSeconds(20);
 long sent = 0, accepted = 0, failures = 0;
 var lastReport = DateTimeOffset.UtcNow;
 Console.WriteLine($"Playing lead_bot, buyer_bot and seller_bot against {url} at about {rate} interactions/s (Ctrl+C stops).");
@@ -64,6 +65,18 @@ while (!stop.IsCancellationRequested)
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
             break;
+        }
+    }
+    if (DateTimeOffset.UtcNow >= nextBatch)
+    {
+        nextBatch = DateTimeOffset.UtcNow.AddMinutes(2);
+        try
+        {
+            Console.WriteLine($"[demo] {await BatchRun.PlayAsync(http, world, stop.Token)}");
+        }
+        catch (HttpRequestException e)
+        {
+            Console.Error.WriteLine($"Batch run failed: {e.Message}");
         }
     }
     if (DateTimeOffset.UtcNow - lastReport > TimeSpan.FromSeconds(30))

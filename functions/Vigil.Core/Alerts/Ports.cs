@@ -81,6 +81,8 @@ public sealed record DeliveryResult(DeliveryStatus Status, int Attempts, string?
 public interface INotificationSender
 {
     Task<DeliveryResult> SendAsync(string channel, AlertMessage message, CancellationToken cancellationToken);
+
+    Task<DeliveryResult> SendBudgetAsync(string channel, Budgets.BudgetMessage message, CancellationToken cancellationToken);
 }
 
 /// <summary>
