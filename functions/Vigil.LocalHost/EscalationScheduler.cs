@@ -32,8 +32,6 @@ public sealed class EscalationWakeUp
 /// </summary>
 public sealed class DatabaseEscalationDriver(AdvanceEscalationsJob advance, EscalationWakeUp wakeUp) : IEscalationDriver
 {
-    public bool SchedulesInDatabase => true;
-
     public async Task OnFiredAsync(IReadOnlyList<Alert> fired, CancellationToken cancellationToken)
     {
         if (fired.Count == 0) return;

@@ -56,6 +56,9 @@ public sealed class PagerDutyChannelOptions
 
     public string? RoutingKey { get; set; }
     public string Url { get; set; } = DefaultUrl;
+
+    /// <summary>An empty setting (as a settings template leaves it) means the default.</summary>
+    public string Endpoint => string.IsNullOrWhiteSpace(Url) ? DefaultUrl : Url;
 }
 
 public sealed class OpsgenieChannelOptions
@@ -64,6 +67,9 @@ public sealed class OpsgenieChannelOptions
 
     public string? ApiKey { get; set; }
     public string Url { get; set; } = DefaultUrl;
+
+    /// <summary>An empty setting (as a settings template leaves it) means the default.</summary>
+    public string Endpoint => string.IsNullOrWhiteSpace(Url) ? DefaultUrl : Url;
 }
 
 /// <summary>Section <c>Vigil:Notifications</c>: how hard a send tries.</summary>

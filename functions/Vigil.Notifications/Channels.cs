@@ -227,7 +227,7 @@ public sealed class PagerDutyChannel(IHttpClientFactory http, IOptionsMonitor<Ch
             },
             _ => new { routing_key = settings.RoutingKey, event_action = m.Kind == NotificationKind.Acknowledge ? "acknowledge" : "resolve", dedup_key = a.Id.ToString() },
         };
-        return PostAsync(settings.Url, Serialize(body), null, cancellationToken);
+        return PostAsync(settings.Endpoint, Serialize(body), null, cancellationToken);
     }
 
     public override Task SendBudgetAsync(BudgetMessage m, CancellationToken cancellationToken)
@@ -250,7 +250,7 @@ public sealed class PagerDutyChannel(IHttpClientFactory http, IOptionsMonitor<Ch
                 custom_details = new { budget = m.Crossing.Budget, spent_usd = m.Crossing.SpentUsd, amount_usd = m.AmountUsd, forecast_usd = m.Crossing.ForecastUsd, done = m.Outcome },
             },
         };
-        return PostAsync(settings.Url, Serialize(body), null, cancellationToken);
+        return PostAsync(settings.Endpoint, Serialize(body), null, cancellationToken);
     }
 }
 
@@ -272,7 +272,7 @@ public sealed class OpsgenieChannel(IHttpClientFactory http, IOptionsMonitor<Cha
     {
         var settings = options.CurrentValue.Opsgenie;
         var a = m.Alert;
-        var baseUrl = settings.Url.TrimEnd('/');
+        var baseUrl = settings.Endpoint.TrimEnd('/');
         var alias = Uri.EscapeDataString(a.Id.ToString());
         var (url, body) = m.Kind switch
         {
@@ -308,7 +308,7 @@ public sealed class OpsgenieChannel(IHttpClientFactory http, IOptionsMonitor<Cha
             entity = $"budget/{m.Crossing.Budget}",
             tags = new[] { "vigil", "budget" },
         });
-        return PostAsync($"{settings.Url.TrimEnd('/')}/v2/alerts", body, request => request.Headers.TryAddWithoutValidation("Authorization", $"GenieKey {settings.ApiKey}"), cancellationToken);
+        return PostAsync($"{settings.Endpoint.TrimEnd('/')}/v2/alerts", body, request => request.Headers.TryAddWithoutValidation("Authorization", $"GenieKey {settings.ApiKey}"), cancellationToken);
     }
 }
 

@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Retry;
 using Polly.Timeout;
+using Vigil.Core;
 using Vigil.Core.Alerts;
 using Vigil.Core.Budgets;
 using Vigil.Core.Health;
@@ -49,6 +51,7 @@ public sealed partial class NotificationDispatcher : INotificationSender
             return new DeliveryResult(DeliveryStatus.Failed, 0, $"channel {channel} is off: {off}");
         }
         var attempts = 0;
+        using var activity = VigilTelemetry.Source.StartActivity($"notify {channel}", ActivityKind.Client);
         try
         {
             await Pipeline(channel).ExecuteAsync(async token =>
@@ -56,6 +59,8 @@ public sealed partial class NotificationDispatcher : INotificationSender
                 attempts++;
                 await send(target, token);
             }, cancellationToken);
+            VigilTelemetry.RecordNotification(channel, sent: true);
+            activity?.SetTag("vigil.attempts", attempts);
             return new DeliveryResult(DeliveryStatus.Sent, attempts, null);
         }
         catch (Exception e) when (e is TransientDeliveryException or PermanentDeliveryException or HttpRequestException or TimeoutRejectedException
@@ -63,6 +68,9 @@ public sealed partial class NotificationDispatcher : INotificationSender
         {
             var error = e is TimeoutRejectedException ? $"{channel}: no answer within {_options.CurrentValue.AttemptTimeout.TotalSeconds:0} s" : e.Message;
             LogFailed(_logger, channel, attempts, error);
+            VigilTelemetry.RecordNotification(channel, sent: false);
+            activity?.SetTag("vigil.attempts", attempts);
+            activity?.SetStatus(ActivityStatusCode.Error, error);
             return new DeliveryResult(DeliveryStatus.Failed, attempts, error);
         }
     }

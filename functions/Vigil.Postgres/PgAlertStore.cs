@@ -296,7 +296,7 @@ public sealed class PgAlertStore(NpgsqlDataSource dataSource) : IAlertStore
             return result;
         });
 
-        public Task ApplyAsync(IReadOnlyList<AlertChange> changes, bool scheduleEscalations, CancellationToken cancellationToken) => PgCall.Run(async () =>
+        public Task ApplyAsync(IReadOnlyList<AlertChange> changes, CancellationToken cancellationToken) => PgCall.Run(async () =>
         {
             if (changes.Count == 0) return;
             await using var batch = new NpgsqlBatch(connection, tx);
@@ -313,7 +313,7 @@ public sealed class PgAlertStore(NpgsqlDataSource dataSource) : IAlertStore
                             a.StartedAt, a.FiredAt, a.Channels.ToArray(), a.Escalates, a.Metric, a.Comparator, a.Window, a.Description));
                         batch.BatchCommands.Add(Command("INSERT INTO alert_transitions (alert_id, from_state, to_state, at, value, detail) VALUES ($1, NULL, $2, $3, $4, $5)",
                             a.Id, a.State.ToName(), a.StartedAt, a.Value, $"{a.Metric} {a.Value:0.###} {a.Comparator} {a.Threshold:0.###}"));
-                        if (scheduleEscalations && a.State == AlertState.Firing)
+                        if (a.State == AlertState.Firing)
                         {
                             batch.BatchCommands.Add(Command("INSERT INTO alert_escalations (alert_id, next_level, due_at) VALUES ($1, 1, $2) ON CONFLICT DO NOTHING", a.Id, a.FiredAt));
                         }
@@ -321,10 +321,7 @@ public sealed class PgAlertStore(NpgsqlDataSource dataSource) : IAlertStore
                     case FireAlert f:
                         batch.BatchCommands.Add(Command("UPDATE alerts SET state = 'firing', fired_at = $2, value = $3 WHERE id = $1 AND state = 'pending'", f.Id, f.At, f.Value));
                         batch.BatchCommands.Add(Command("INSERT INTO alert_transitions (alert_id, from_state, to_state, at, value, detail) VALUES ($1, 'pending', 'firing', $2, $3, 'held for the rule''s for duration')", f.Id, f.At, f.Value));
-                        if (scheduleEscalations)
-                        {
-                            batch.BatchCommands.Add(Command("INSERT INTO alert_escalations (alert_id, next_level, due_at) VALUES ($1, 1, $2) ON CONFLICT DO NOTHING", f.Id, f.At));
-                        }
+                        batch.BatchCommands.Add(Command("INSERT INTO alert_escalations (alert_id, next_level, due_at) VALUES ($1, 1, $2) ON CONFLICT DO NOTHING", f.Id, f.At));
                         break;
                     case UpdateAlert u:
                         batch.BatchCommands.Add(Command("UPDATE alerts SET value = $2, threshold = $3 WHERE id = $1", u.Id, u.Value, u.Threshold));

@@ -230,3 +230,30 @@ public class AlertMetricTests
         Assert.Equal(EventType.RagRetrieval, AlertMetric.RagFailureRate.ImpliedType());
     }
 }
+
+public class EscalationPlanTests
+{
+    [Fact]
+    public void A_critical_alert_plans_three_levels_from_its_firing_time_and_a_warning_one()
+    {
+        var policy = new EscalationPolicy(new StaticMonitor(new EscalationOptions { Level2After = TimeSpan.FromMinutes(5), Level3After = TimeSpan.FromMinutes(15) }));
+        var fired = new DateTimeOffset(2026, 11, 21, 10, 0, 7, TimeSpan.Zero);
+        var alert = new Alert
+        {
+            Id = Guid.NewGuid(), Rule = "r", Group = new Dictionary<string, string>(), GroupKey = "", Severity = Severity.Critical,
+            State = AlertState.Firing, StartedAt = fired, FiredAt = fired, Escalates = true,
+        };
+        var plan = policy.Plan(alert);
+        Assert.Equal(alert.Id, plan.AlertId);
+        Assert.Equal(fired.UtcDateTime, plan.FiredAtUtc);
+        Assert.Equal([new EscalationStep(1, TimeSpan.Zero), new EscalationStep(2, TimeSpan.FromMinutes(5)), new EscalationStep(3, TimeSpan.FromMinutes(15))], plan.Steps);
+        Assert.Equal([new EscalationStep(1, TimeSpan.Zero)], policy.Plan(alert with { Escalates = false }).Steps);
+    }
+
+    private sealed class StaticMonitor(EscalationOptions value) : IOptionsMonitor<EscalationOptions>
+    {
+        public EscalationOptions CurrentValue => value;
+        public EscalationOptions Get(string? name) => value;
+        public IDisposable? OnChange(Action<EscalationOptions, string?> listener) => null;
+    }
+}

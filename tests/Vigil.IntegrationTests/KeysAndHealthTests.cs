@@ -72,6 +72,15 @@ public class KeysApiTests
         Assert.NotEqual(0, exitCode);
         Assert.Contains("VIGIL_ADMIN_KEY must be at least 16 characters", output, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task An_empty_admin_key_setting_means_no_admin_key_rather_than_a_failed_start()
+    {
+        await using var app = await VigilApp.StartAsync(adminKey: "");
+        using var client = app.Client();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/api/health")).StatusCode);
+        Assert.Equal(0, await app.ScalarAsync<long>("SELECT count(*) FROM api_keys WHERE role = 'admin'"));
+    }
 }
 
 public class HealthApiTests

@@ -30,10 +30,10 @@ public sealed partial class AlertEvaluator(
     public string ScheduleSetting => "AlertSchedule";
     public string DefaultSchedule => "10 */1 * * * *";
 
-    public async Task<JobResult> RunAsync(CancellationToken cancellationToken)
-    {
-        var report = await EvaluateAsync(cancellationToken);
-        return new JobResult(
+    public async Task<JobResult> RunAsync(CancellationToken cancellationToken) => Describe(await EvaluateAsync(cancellationToken));
+
+    public static JobResult Describe(EvaluationReport report) =>
+        new(
             $"evaluated {report.Rules} rules over {report.Observations} groups: {report.Opened} opened, {report.Fired} fired, {report.Resolved} resolved",
             new Dictionary<string, long>
             {
@@ -43,7 +43,6 @@ public sealed partial class AlertEvaluator(
                 ["fired"] = report.Fired,
                 ["resolved"] = report.Resolved,
             });
-    }
 
     public async Task<EvaluationReport> EvaluateAsync(CancellationToken cancellationToken)
     {
@@ -78,7 +77,7 @@ public sealed partial class AlertEvaluator(
                 var change = AlertStateMachine.Decide(enabled.GetValueOrDefault(rule), null, alert, null, evaluatedAt, now, () => Guid.Empty);
                 if (change is not null) changes.Add(change);
             }
-            await session.ApplyAsync(changes, driver.SchedulesInDatabase, cancellationToken);
+            await session.ApplyAsync(changes, cancellationToken);
             await session.CommitAsync(cancellationToken);
         }
 

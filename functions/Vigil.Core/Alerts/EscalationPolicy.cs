@@ -57,4 +57,24 @@ public sealed class EscalationPolicy(IOptionsMonitor<EscalationOptions> options)
 
     /// <summary>Only a firing alert escalates; acknowledged or resolved ends it.</summary>
     public static bool Continues(AlertState state) => state == AlertState.Firing;
+
+    /// <summary>
+    /// Everything a Durable orchestration needs to escalate one alert, fixed when it starts so that
+    /// replays are deterministic even if the settings change meanwhile.
+    /// </summary>
+    public EscalationPlan Plan(Alert alert)
+    {
+        var steps = new List<EscalationStep> { new(FirstLevel, DelayOf(FirstLevel)) };
+        for (var level = FirstLevel; NextLevel(level, alert.Escalates) is { } next; level = next) steps.Add(new EscalationStep(next, DelayOf(next)));
+        return new EscalationPlan(alert.Id, (alert.FiredAt ?? alert.StartedAt).UtcDateTime, steps);
+    }
 }
+
+/// <summary>A level and how long after firing it is due.</summary>
+public sealed record EscalationStep(int Level, TimeSpan After);
+
+/// <summary>The input of the escalation orchestration.</summary>
+public sealed record EscalationPlan(Guid AlertId, DateTime FiredAtUtc, IReadOnlyList<EscalationStep> Steps);
+
+/// <summary>The input of the activity that sends one level.</summary>
+public sealed record EscalationLevelRequest(Guid AlertId, int Level);

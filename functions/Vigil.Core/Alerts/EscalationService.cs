@@ -39,6 +39,45 @@ public sealed partial class EscalationService(
         return records;
     }
 
+    /// <summary>How long a claimed start is left to the run that claimed it before another may retry it.</summary>
+    public static readonly TimeSpan StartLease = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// For the Functions app: hands each firing alert whose escalation is due to start (a Durable
+    /// orchestration per alert, idempotent), then removes its due row; the orchestration takes it from
+    /// there. The row was written in the transaction that fired the alert, so a run that dies before
+    /// or during a start leaves it due, and the next run starts it (after the claim's lease).
+    /// </summary>
+    public async Task<int> StartDueEscalationsAsync(Func<EscalationPlan, CancellationToken, Task> start, CancellationToken cancellationToken)
+    {
+        const int batch = 200;
+        var started = 0;
+        while (true)
+        {
+            var claims = await alerts.ClaimDueEscalationsAsync(time.GetUtcNow(), StartLease, batch, cancellationToken);
+            foreach (var claim in claims)
+            {
+                if (await alerts.GetAsync(claim.AlertId, cancellationToken) is { State: AlertState.Firing } alert)
+                {
+                    await start(policy.Plan(alert), cancellationToken);
+                    started++;
+                }
+                await alerts.EndEscalationAsync(claim.AlertId, cancellationToken);
+            }
+            if (claims.Count < batch) return started;
+        }
+    }
+
+    /// <summary>
+    /// For the Durable orchestration: sends the level (once, however often it is retried) and says
+    /// whether escalation goes on, i.e. whether the alert is still firing.
+    /// </summary>
+    public async Task<bool> SendLevelAndContinueAsync(Guid alertId, int level, CancellationToken cancellationToken)
+    {
+        await SendLevelAsync(alertId, level, cancellationToken);
+        return await alerts.GetAsync(alertId, cancellationToken) is { } alert && EscalationPolicy.Continues(alert.State);
+    }
+
     /// <summary>
     /// Tells the channels already notified that the alert was resolved; on acknowledgement only the
     /// incident tools (PagerDuty, Opsgenie) hear of it, as they keep incident state of their own.

@@ -66,8 +66,12 @@ public interface IAlertEvaluationSession : IAsyncDisposable
     /// <summary>When each (rule, group) last had a fired alert resolve, for cooldowns.</summary>
     Task<IReadOnlyDictionary<(string Rule, string GroupKey), DateTimeOffset>> LastFiredResolutionsAsync(DateTimeOffset since, CancellationToken cancellationToken);
 
-    /// <summary>Applies the changes; with <paramref name="scheduleEscalations"/>, newly firing alerts get their level 1 scheduled.</summary>
-    Task ApplyAsync(IReadOnlyList<AlertChange> changes, bool scheduleEscalations, CancellationToken cancellationToken);
+    /// <summary>
+    /// Applies the changes. Newly firing alerts get their level 1 due in alert_escalations in the same
+    /// transaction, so an escalation can never be lost between firing and starting: the local host
+    /// sends due levels from there, the Functions app starts an orchestration for each.
+    /// </summary>
+    Task ApplyAsync(IReadOnlyList<AlertChange> changes, CancellationToken cancellationToken);
 
     Task CommitAsync(CancellationToken cancellationToken);
 }
@@ -86,13 +90,12 @@ public interface INotificationSender
 }
 
 /// <summary>
-/// How escalation runs on this host. The local host schedules levels in PostgreSQL and wakes its
-/// scheduler; the Functions app starts a Durable orchestration per alert from the function itself.
+/// What a host does when alerts fire, after the transaction that fired them committed. The local
+/// host sends level 1 at once and wakes its scheduler; the Functions app needs nothing here (its
+/// EvaluateAlerts function starts the orchestrations).
 /// </summary>
 public interface IEscalationDriver
 {
-    bool SchedulesInDatabase { get; }
-
     /// <summary>Newly firing alerts (after the transaction that fired them committed).</summary>
     Task OnFiredAsync(IReadOnlyList<Alert> fired, CancellationToken cancellationToken);
 }
@@ -107,12 +110,10 @@ public sealed class AlertingOptions
 }
 
 /// <summary>
-/// The default: firing alerts get their levels scheduled in the database, for whichever host runs
-/// AdvanceEscalations. The local host replaces it with one that also sends level 1 at once.
+/// The default: nothing beyond the level 1 due row the evaluation wrote. The local host replaces it
+/// with one that also sends level 1 at once.
 /// </summary>
 public sealed class ScheduledEscalationDriver : IEscalationDriver
 {
-    public bool SchedulesInDatabase => true;
-
     public Task OnFiredAsync(IReadOnlyList<Alert> fired, CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -21,7 +21,8 @@ internal sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
 {
     public ValidateOptionsResult Validate(string? name, AuthOptions options)
     {
-        if (options.AdminKey is { } key && key.Trim().Length < AuthOptions.MinimumAdminKeyLength)
+        // An empty setting means no admin key, as in a deployment that leaves it blank.
+        if (!string.IsNullOrWhiteSpace(options.AdminKey) && options.AdminKey.Trim().Length < AuthOptions.MinimumAdminKeyLength)
         {
             return ValidateOptionsResult.Fail($"{AuthOptions.AdminKeySetting} must be at least {AuthOptions.MinimumAdminKeyLength} characters; use a long random value.");
         }

@@ -87,6 +87,7 @@ public sealed class EventIngestor(IEventStore store, PriceTable prices, IOptions
             var accepted = unique.Count == 0 ? 0 : await store.InsertAsync(unique, cancellationToken);
             var errors = batch.Errors;
             var result = new IngestResult(batch.Received, accepted, batch.Valid.Count - accepted, errors.Count, errors);
+            VigilTelemetry.RecordIngest(result.Accepted, result.Duplicates, result.Rejected);
             var status = errors.Count == 0 ? IngestStatus.Stored
                 : batch.Valid.Count == 0 ? IngestStatus.AllRejected
                 : IngestStatus.PartiallyStored;

@@ -19,7 +19,15 @@ public sealed partial class TimerJobRunner(IEnumerable<ITimerJob> jobs, TimeProv
 
     public ITimerJob? Find(string name) => _jobs.GetValueOrDefault(name);
 
-    public async Task<JobRun> RunAsync(ITimerJob job, CancellationToken cancellationToken)
+    public async Task<JobRun> RunAsync(ITimerJob job, CancellationToken cancellationToken) =>
+        (await RunAsync(job, job.RunAsync, result => result, cancellationToken)).Run;
+
+    /// <summary>
+    /// Runs <paramref name="job"/>'s work through <paramref name="run"/> instead of its RunAsync, for
+    /// a host that needs the work's own result (the Functions app starts escalations from the alert
+    /// evaluation's report), with the same one-at-a-time gate, logs and telemetry.
+    /// </summary>
+    public async Task<(JobRun Run, T Value)> RunAsync<T>(ITimerJob job, Func<CancellationToken, Task<T>> run, Func<T, JobResult> describe, CancellationToken cancellationToken)
     {
         var gate = _gates.GetOrAdd(job.Name, _ => new SemaphoreSlim(1, 1));
         await gate.WaitAsync(cancellationToken);
@@ -27,15 +35,21 @@ public sealed partial class TimerJobRunner(IEnumerable<ITimerJob> jobs, TimeProv
         {
             var started = time.GetUtcNow();
             var watch = Stopwatch.StartNew();
+            using var activity = VigilTelemetry.Source.StartActivity(job.Name);
             try
             {
-                var result = await job.RunAsync(cancellationToken);
+                var value = await run(cancellationToken);
+                var result = describe(value);
                 LogCompleted(logger, job.Name, watch.Elapsed.TotalMilliseconds, result.Summary);
-                return new JobRun(job.Name, started, watch.Elapsed.TotalMilliseconds, result);
+                VigilTelemetry.RecordJob(job.Name, succeeded: true, watch.Elapsed, result.Counts);
+                activity?.SetTag("vigil.summary", result.Summary);
+                return (new JobRun(job.Name, started, watch.Elapsed.TotalMilliseconds, result), value);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 LogFailed(logger, e, job.Name, watch.Elapsed.TotalMilliseconds);
+                VigilTelemetry.RecordJob(job.Name, succeeded: false, watch.Elapsed, null);
+                activity?.SetStatus(ActivityStatusCode.Error, e.Message);
                 throw;
             }
         }
