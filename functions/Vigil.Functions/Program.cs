@@ -2,6 +2,8 @@ using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
 using Vigil.Api;
 using Vigil.Core;
+using Vigil.Functions;
+using Vigil.Notifications;
 using Vigil.Postgres;
 
 var builder = FunctionsApplication.CreateBuilder(args);
@@ -9,6 +11,8 @@ builder.ConfigureFunctionsWebApplication();
 builder.Services
     .AddVigilCore(builder.Configuration)
     .AddVigilPostgres(builder.Configuration)
-    .AddVigilApi();
+    .AddVigilNotifications(builder.Configuration)
+    .AddVigilApi()
+    .AddVigilFunctions(builder.Configuration);
 
 builder.Build().Run();

@@ -1,0 +1,159 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+using Vigil.Api;
+
+namespace Vigil.Functions;
+
+/// <summary>
+/// One HTTP function per route of the contract (docs/openapi.yaml), each calling the same handler as
+/// the local host, so both hosts answer alike. Functions are anonymous to the Functions host: the API
+/// keys of the contract (Authorization: Bearer) are checked by the handlers, in both hosts, which a
+/// function key could not do (roles, tenants, revocation). The "api" prefix comes from host.json.
+/// </summary>
+public sealed class HttpFunctions(EventsApi events, HealthApi health, KeysApi keys, MetricsApi metrics, AlertsApi alerts, BudgetsApi budgets)
+{
+    [Function("PostEvents")]
+    public Task<IResult> PostEvents([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "events")] HttpRequest req) =>
+        events.PostAsync(req.HttpContext);
+
+    [Function("GetHealth")]
+    public Task<IResult> GetHealth([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest req) =>
+        health.GetAsync(req.HttpContext);
+
+    [Function("GetHealthDetailed")]
+    public Task<IResult> GetHealthDetailed([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health/detailed")] HttpRequest req) =>
+        health.GetDetailedAsync(req.HttpContext);
+
+    [Function("CreateKey")]
+    public Task<IResult> CreateKey([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "keys")] HttpRequest req) =>
+        keys.CreateAsync(req.HttpContext);
+
+    [Function("ListKeys")]
+    public Task<IResult> ListKeys([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "keys")] HttpRequest req) =>
+        keys.ListAsync(req.HttpContext);
+
+    [Function("RevokeKey")]
+    public Task<IResult> RevokeKey([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "keys/{id}")] HttpRequest req, string id) =>
+        keys.RevokeAsync(req.HttpContext, id);
+
+    [Function("GetLatency")]
+    public Task<IResult> GetLatency([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "metrics/latency")] HttpRequest req) =>
+        metrics.LatencyAsync(req.HttpContext);
+
+    [Function("GetSummary")]
+    public Task<IResult> GetSummary([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "metrics/summary")] HttpRequest req) =>
+        metrics.SummaryAsync(req.HttpContext);
+
+    [Function("GetCost")]
+    public Task<IResult> GetCost([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "metrics/cost")] HttpRequest req) =>
+        metrics.CostAsync(req.HttpContext);
+
+    [Function("GetSla")]
+    public Task<IResult> GetSla([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "sla")] HttpRequest req) =>
+        metrics.SlaAsync(req.HttpContext);
+
+    [Function("ListSlaTargets")]
+    public Task<IResult> ListSlaTargets([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "sla-targets")] HttpRequest req) =>
+        metrics.ListSlaTargetsAsync(req.HttpContext);
+
+    [Function("PutSlaTarget")]
+    public Task<IResult> PutSlaTarget([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "sla-targets/{bot}/{operation}")] HttpRequest req, string bot, string operation) =>
+        metrics.PutSlaTargetAsync(req.HttpContext, bot, operation);
+
+    [Function("DeleteSlaTarget")]
+    public Task<IResult> DeleteSlaTarget([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "sla-targets/{bot}/{operation}")] HttpRequest req, string bot, string operation) =>
+        metrics.DeleteSlaTargetAsync(req.HttpContext, bot, operation);
+
+    [Function("ListAlertRules")]
+    public Task<IResult> ListAlertRules([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "alert-rules")] HttpRequest req) =>
+        alerts.ListRulesAsync(req.HttpContext);
+
+    [Function("GetAlertRule")]
+    public Task<IResult> GetAlertRule([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "alert-rules/{name}")] HttpRequest req, string name) =>
+        alerts.GetRuleAsync(req.HttpContext, name);
+
+    [Function("PutAlertRule")]
+    public Task<IResult> PutAlertRule([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "alert-rules/{name}")] HttpRequest req, string name) =>
+        alerts.PutRuleAsync(req.HttpContext, name);
+
+    [Function("DeleteAlertRule")]
+    public Task<IResult> DeleteAlertRule([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "alert-rules/{name}")] HttpRequest req, string name) =>
+        alerts.DeleteRuleAsync(req.HttpContext, name);
+
+    [Function("EnableAlertRule")]
+    public Task<IResult> EnableAlertRule([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "alert-rules/{name}/enable")] HttpRequest req, string name) =>
+        alerts.EnableRuleAsync(req.HttpContext, name);
+
+    [Function("DisableAlertRule")]
+    public Task<IResult> DisableAlertRule([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "alert-rules/{name}/disable")] HttpRequest req, string name) =>
+        alerts.DisableRuleAsync(req.HttpContext, name);
+
+    [Function("ListAlerts")]
+    public Task<IResult> ListAlerts([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "alerts")] HttpRequest req) =>
+        alerts.ListAlertsAsync(req.HttpContext);
+
+    [Function("GetAlert")]
+    public Task<IResult> GetAlert([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "alerts/{id}")] HttpRequest req, string id) =>
+        alerts.GetAlertAsync(req.HttpContext, id);
+
+    [Function("PutBudget")]
+    public Task<IResult> PutBudget([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "budgets/{name}")] HttpRequest req, string name) =>
+        budgets.PutBudgetAsync(req.HttpContext, name);
+
+    [Function("ListBudgets")]
+    public Task<IResult> ListBudgets([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "budgets")] HttpRequest req) =>
+        budgets.ListBudgetsAsync(req.HttpContext);
+
+    [Function("GetBudget")]
+    public Task<IResult> GetBudget([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "budgets/{name}")] HttpRequest req, string name) =>
+        budgets.GetBudgetAsync(req.HttpContext, name);
+
+    [Function("DeleteBudget")]
+    public Task<IResult> DeleteBudget([HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "budgets/{name}")] HttpRequest req, string name) =>
+        budgets.DeleteBudgetAsync(req.HttpContext, name);
+
+    [Function("PutBatchJob")]
+    public Task<IResult> PutBatchJob([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "batch-jobs/{name}")] HttpRequest req, string name) =>
+        budgets.PutJobAsync(req.HttpContext, name);
+
+    [Function("ListBatchJobs")]
+    public Task<IResult> ListBatchJobs([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "batch-jobs")] HttpRequest req) =>
+        budgets.ListJobsAsync(req.HttpContext);
+
+    [Function("GetBatchJob")]
+    public Task<IResult> GetBatchJob([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "batch-jobs/{name}")] HttpRequest req, string name) =>
+        budgets.GetJobAsync(req.HttpContext, name);
+
+    [Function("StartBatchRun")]
+    public Task<IResult> StartBatchRun([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "batch-jobs/{name}/runs")] HttpRequest req, string name) =>
+        budgets.StartRunAsync(req.HttpContext, name);
+
+    [Function("CompleteBatchRun")]
+    public Task<IResult> CompleteBatchRun([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "batch-jobs/{name}/runs/{runId}/complete")] HttpRequest req, string name, string runId) =>
+        budgets.CompleteRunAsync(req.HttpContext, name, runId);
+
+    [Function("ListBatchRuns")]
+    public Task<IResult> ListBatchRuns([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "batch-jobs/{name}/runs")] HttpRequest req, string name) =>
+        budgets.ListRunsAsync(req.HttpContext, name);
+
+    [Function("EnableBatchJob")]
+    public Task<IResult> EnableBatchJob([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "batch-jobs/{name}/enable")] HttpRequest req, string name) =>
+        budgets.EnableJobAsync(req.HttpContext, name);
+
+    [Function("DisableBatchJob")]
+    public Task<IResult> DisableBatchJob([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "batch-jobs/{name}/disable")] HttpRequest req, string name) =>
+        budgets.DisableJobAsync(req.HttpContext, name);
+
+    /// <summary>Acknowledging also raises Acknowledged on the alert's escalation orchestration.</summary>
+    [Function("AcknowledgeAlert")]
+    public async Task<IResult> AcknowledgeAlert([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "alerts/{id}/ack")] HttpRequest req, string id, [DurableClient] DurableTaskClient durable)
+    {
+        var result = await alerts.AcknowledgeAsync(req.HttpContext, id);
+        if (result is IStatusCodeHttpResult { StatusCode: StatusCodes.Status200OK } && Guid.TryParse(id, out var alertId))
+        {
+            await EscalationOrchestration.StopAsync(durable, alertId, req.HttpContext.RequestAborted);
+        }
+        return result;
+    }
+}
