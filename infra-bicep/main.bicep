@@ -25,7 +25,7 @@ param tags object = {}
 @description('The admin API key (VIGIL_ADMIN_KEY), stored in Key Vault. Use a long random value.')
 param vigilAdminKey string
 
-@allowed(['14', '15', '16', '17'])
+@allowed(['14', '15', '16'])
 param postgresVersion string = '16'
 
 @description('PostgreSQL compute, e.g. Standard_B1ms (Burstable) or Standard_D2ds_v5 (GeneralPurpose).')
@@ -108,12 +108,15 @@ param smtpUser string = ''
 param smtpPassword string = ''
 
 var resourceToken = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName))
+// Names allow lowercase letters, digits and hyphens at most (PostgreSQL); storage accounts and key
+// vaults (global names, strict characters and lengths) take the unique token alone.
+var env = toLower(replace(replace(environmentName, '_', '-'), '.', '-'))
 var allTags = union(tags, { 'azd-env-name': environmentName, application: 'vigil' })
 
 module identity './modules/identity.bicep' = {
   name: 'identity'
   params: {
-    name: 'id-vigil-${environmentName}-${resourceToken}'
+    name: 'id-vigil-${env}-${resourceToken}'
     location: location
     tags: allTags
   }
@@ -122,8 +125,8 @@ module identity './modules/identity.bicep' = {
 module monitoring './modules/monitoring.bicep' = {
   name: 'monitoring'
   params: {
-    logAnalyticsName: 'log-vigil-${environmentName}-${resourceToken}'
-    applicationInsightsName: 'appi-vigil-${environmentName}-${resourceToken}'
+    logAnalyticsName: 'log-vigil-${env}-${resourceToken}'
+    applicationInsightsName: 'appi-vigil-${env}-${resourceToken}'
     location: location
     tags: allTags
     principalId: identity.outputs.principalId
@@ -133,7 +136,7 @@ module monitoring './modules/monitoring.bicep' = {
 module storage './modules/storage.bicep' = {
   name: 'storage'
   params: {
-    name: take('stvigil${environmentName}${resourceToken}', 24)
+    name: 'stvigil${resourceToken}'
     location: location
     tags: allTags
     principalId: identity.outputs.principalId
@@ -144,7 +147,7 @@ module storage './modules/storage.bicep' = {
 module keyVault './modules/keyvault.bicep' = {
   name: 'keyvault'
   params: {
-    name: take('kv-vigil-${environmentName}-${resourceToken}', 24)
+    name: 'kv-vigil-${resourceToken}'
     location: location
     tags: allTags
     principalId: identity.outputs.principalId
@@ -163,7 +166,7 @@ module keyVault './modules/keyvault.bicep' = {
 module postgres './modules/postgres.bicep' = {
   name: 'postgres'
   params: {
-    name: 'psql-vigil-${environmentName}-${resourceToken}'
+    name: 'psql-vigil-${env}-${resourceToken}'
     location: location
     tags: allTags
     version: postgresVersion
@@ -182,8 +185,8 @@ module postgres './modules/postgres.bicep' = {
 module functionApp './modules/functionapp.bicep' = {
   name: 'functionapp'
   params: {
-    planName: 'plan-vigil-${environmentName}-${resourceToken}'
-    appName: 'func-vigil-${environmentName}-${resourceToken}'
+    planName: 'plan-vigil-${env}-${resourceToken}'
+    appName: 'func-vigil-${env}-${resourceToken}'
     location: location
     tags: allTags
     identityId: identity.outputs.id

@@ -1,3 +1,4 @@
+using DurableTask.Core.Exceptions;
 using Grpc.Core;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
@@ -68,9 +69,10 @@ public sealed partial class EscalationOrchestration(EscalationService escalation
         {
             await client.ScheduleNewOrchestrationInstanceAsync(nameof(AlertEscalation), plan, new StartOrchestrationOptions(instanceId), cancellationToken);
         }
-        catch (RpcException e) when (e.StatusCode == StatusCode.AlreadyExists)
+        catch (Exception e) when (e is OrchestrationAlreadyExistsException or RpcException { StatusCode: StatusCode.AlreadyExists })
         {
-            // Another host started it between the check and the call.
+            // Another host started it between the check and the call. The gRPC client turns the
+            // sidecar's AlreadyExists into OrchestrationAlreadyExistsException (older clients did not).
         }
     }
 

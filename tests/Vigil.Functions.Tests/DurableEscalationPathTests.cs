@@ -73,6 +73,9 @@ public sealed class DurableEscalationPathTests : IAsyncLifetime
         await EscalationOrchestration.StartAsync(client, plan, CancellationToken.None);
         Assert.Single(client.Scheduled);
 
+        // Two hosts past the existence check at once: the loser's AlreadyExists is not a failure.
+        await EscalationOrchestration.StartAsync(new RecordingDurableClient { Existing = client.Scheduled }, plan, CancellationToken.None);
+
         var context = new InProcessContext(plan, Activity, fireTimersAtOnce: true);
         await EscalationOrchestration.AlertEscalation(context);
 
@@ -202,11 +205,15 @@ public sealed class DurableEscalationPathTests : IAsyncLifetime
         /// <summary>The task hub's storage cannot be reached.</summary>
         public bool Unavailable { get; init; }
 
+        /// <summary>Instances another host started, not yet visible to GetInstanceAsync here.</summary>
+        public IReadOnlyDictionary<string, EscalationPlan> Existing { get; init; } = new Dictionary<string, EscalationPlan>();
+
         public override Task<string> ScheduleNewOrchestrationInstanceAsync(TaskName orchestratorName, object? input = null, StartOrchestrationOptions? options = null, CancellationToken cancellation = default)
         {
             if (Unavailable) throw new InvalidOperationException("task hub storage unavailable");
             Assert.Equal(nameof(EscalationOrchestration.AlertEscalation), orchestratorName.Name);
             var id = options!.InstanceId!;
+            if (Existing.ContainsKey(id)) throw new DurableTask.Core.Exceptions.OrchestrationAlreadyExistsException($"An orchestration with instance ID '{id}' already exists.");
             Assert.True(Scheduled.TryAdd(id, Assert.IsType<EscalationPlan>(input)), $"{id} started twice");
             return Task.FromResult(id);
         }

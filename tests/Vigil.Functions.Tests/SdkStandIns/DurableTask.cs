@@ -1,6 +1,8 @@
 // Stand-ins for Microsoft.DurableTask (microsoft/durabletask-dotnet) and Grpc.Core (grpc/grpc-dotnet),
 // signatures as in: src/Abstractions/TaskOrchestrationContext.cs, TaskName.cs, TaskOptions.cs,
-// RetryPolicy.cs; src/Client/Core/DurableTaskClient.cs, OrchestrationMetadata.cs; Grpc.Core.Api RpcException, StatusCode.
+// RetryPolicy.cs; src/Client/Core/DurableTaskClient.cs, OrchestrationMetadata.cs; Grpc.Core.Api RpcException, StatusCode;
+// Azure/durabletask src/DurableTask.Core/Exceptions/OrchestrationAlreadyExistsException.cs (thrown by
+// src/Client/Grpc/GrpcDurableTaskClient.cs ScheduleNewOrchestrationInstanceAsync for AlreadyExists).
 #pragma warning disable CA1019, CA1813, CA1018, CS1591, CA1716, CA1720, CA1069
 
 using Microsoft.Extensions.Logging;
@@ -69,6 +71,24 @@ namespace Microsoft.DurableTask.Client
         public abstract Task RaiseEventAsync(string instanceId, string eventName, object? eventPayload = null, CancellationToken cancellation = default);
         public virtual Task<OrchestrationMetadata?> GetInstanceAsync(string instanceId, CancellationToken cancellation) => GetInstanceAsync(instanceId, false, cancellation);
         public abstract Task<OrchestrationMetadata?> GetInstanceAsync(string instanceId, bool getInputsAndOutputs = false, CancellationToken cancellation = default);
+    }
+}
+
+namespace DurableTask.Core.Exceptions
+{
+    public class OrchestrationAlreadyExistsException : InvalidOperationException
+    {
+        public OrchestrationAlreadyExistsException()
+        {
+        }
+
+        public OrchestrationAlreadyExistsException(string message) : base(message)
+        {
+        }
+
+        public OrchestrationAlreadyExistsException(string message, Exception innerException) : base(message, innerException)
+        {
+        }
     }
 }
 
