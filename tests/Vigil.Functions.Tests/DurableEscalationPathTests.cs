@@ -8,14 +8,10 @@ using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Vigil.Api;
-using Vigil.Core;
 using Vigil.Core.Alerts;
 using Vigil.Core.Events;
 using Vigil.Core.Jobs;
 using Vigil.IntegrationTests.Infrastructure;
-using Vigil.Notifications;
-using Vigil.Postgres;
 
 namespace Vigil.Functions.Tests;
 
@@ -45,9 +41,7 @@ public sealed class DurableEscalationPathTests : IAsyncLifetime
             ["Vigil:Escalation:Level2After"] = "00:05:00",
             ["Vigil:Escalation:Level3After"] = "00:15:00",
         }).Build();
-        _services = new ServiceCollection().AddLogging().AddSingleton<TimeProvider>(_time)
-            .AddVigilCore(configuration).AddVigilPostgres(configuration).AddVigilNotifications(configuration).AddVigilApi().AddVigilFunctions(configuration)
-            .BuildServiceProvider();
+        _services = FunctionsApp.Services(configuration, first: s => s.AddSingleton<TimeProvider>(_time));
         foreach (var hosted in _services.GetServices<IHostedService>()) await hosted.StartAsync(CancellationToken.None);
     }
 
@@ -160,16 +154,7 @@ public sealed class DurableEscalationPathTests : IAsyncLifetime
     private async Task<Guid> FireSlaViolationAsync(RecordingDurableClient client)
     {
         var now = _time.GetUtcNow();
-        var events = Enumerable.Range(0, 40).Select(i => new Dictionary<string, object?>
-        {
-            ["event_id"] = $"slow-{Guid.NewGuid():N}",
-            ["type"] = "llm_call",
-            ["timestamp"] = now.AddSeconds(-i).ToString("O"),
-            ["bot"] = "lead_bot",
-            ["operation"] = "full_qualification",
-            ["model"] = "gpt-4o",
-            ["duration_ms"] = 3000 + i * 10,
-        });
+        var events = Enumerable.Range(0, 40).Select(i => Events.LlmCall($"slow-{Guid.NewGuid():N}", now.AddSeconds(-i), operation: "full_qualification", durationMs: 3000 + i * 10));
         var ingest = await _services.GetRequiredService<EventIngestor>().IngestAsync(JsonSerializer.SerializeToUtf8Bytes(events), new IngestCaller(null), CancellationToken.None);
         Assert.Equal(IngestStatus.Stored, ingest.Status);
         var runner = _services.GetRequiredService<TimerJobRunner>();

@@ -5,10 +5,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Vigil.Api;
-using Vigil.Core;
 using Vigil.Core.Jobs;
-using Vigil.Notifications;
-using Vigil.Postgres;
 
 namespace Vigil.Functions.Tests;
 
@@ -54,9 +51,7 @@ public partial class FunctionsContractTests
     [Fact]
     public void Every_timer_job_of_the_local_host_is_a_timer_function_on_the_same_schedule_setting()
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:Postgres"] = "Host=unused" }).Build();
-        using var services = new ServiceCollection().AddLogging().AddVigilCore(configuration).AddVigilPostgres(configuration).AddVigilNotifications(configuration).AddVigilApi()
-            .AddVigilFunctions(configuration).BuildServiceProvider();
+        using var services = FunctionsApp.Services(FunctionsApp.MinimalConfiguration());
         var jobs = services.GetServices<ITimerJob>().ToDictionary(j => j.Name);
         var timers = Functions.Where(f => Trigger<TimerTriggerAttribute>(f) is not null).ToDictionary(f => f.GetCustomAttribute<FunctionAttribute>()!.Name);
 
@@ -74,9 +69,7 @@ public partial class FunctionsContractTests
     [Fact]
     public void Every_function_class_is_created_from_the_apps_services_as_the_worker_does()
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:Postgres"] = "Host=unused" }).Build();
-        using var services = new ServiceCollection().AddLogging().AddVigilCore(configuration).AddVigilPostgres(configuration).AddVigilNotifications(configuration).AddVigilApi()
-            .AddVigilFunctions(configuration).BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
+        using var services = FunctionsApp.Services(FunctionsApp.MinimalConfiguration(), options: new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         var classes = Functions.Where(f => !f.IsStatic).Select(f => f.DeclaringType!).Distinct().ToList();
         Assert.Equal(3, classes.Count);
         // The worker activates a function's class per invocation with ActivatorUtilities.
@@ -100,17 +93,16 @@ public partial class FunctionsContractTests
     [Fact]
     public void Every_setting_the_timers_and_durable_read_is_in_the_local_settings_sample_and_the_bicep_app_settings()
     {
-        var root = RepositoryRoot();
-        var sample = JsonDocument.Parse(File.ReadAllText(Path.Combine(root, "local.settings.sample.json"))).RootElement.GetProperty("Values");
-        var bicep = File.ReadAllText(Path.Combine(root, "infra-bicep", "modules", "functionapp.bicep"));
-        var hostJson = File.ReadAllText(Path.Combine(root, "host.json"));
+        var sample = FunctionsApp.SampleValues();
+        var bicep = File.ReadAllText(Path.Combine(FunctionsApp.Root, "infra-bicep", "modules", "functionapp.bicep"));
+        var hostJson = File.ReadAllText(Path.Combine(FunctionsApp.Root, "host.json"));
         var settings = Functions.Select(Trigger<TimerTriggerAttribute>).OfType<TimerTriggerAttribute>().Select(t => t.Schedule.Trim('%'))
             .Concat(SettingReference().Matches(hostJson).Select(m => m.Groups[1].Value))
             .Distinct().ToList();
         Assert.Contains("TaskHubName", settings);
         foreach (var setting in settings)
         {
-            Assert.True(sample.TryGetProperty(setting, out _), $"{setting} missing from local.settings.sample.json");
+            Assert.True(sample.ContainsKey(setting), $"{setting} missing from local.settings.sample.json");
             Assert.Contains($"{setting}:", bicep, StringComparison.Ordinal);
         }
     }
@@ -118,17 +110,10 @@ public partial class FunctionsContractTests
     [Fact]
     public void Host_json_prefixes_routes_with_api_and_names_the_task_hub_from_a_setting()
     {
-        using var host = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryRoot(), "host.json")));
+        using var host = JsonDocument.Parse(File.ReadAllText(Path.Combine(FunctionsApp.Root, "host.json")));
         var extensions = host.RootElement.GetProperty("extensions");
         Assert.Equal("api", extensions.GetProperty("http").GetProperty("routePrefix").GetString());
         Assert.Equal("%TaskHubName%", extensions.GetProperty("durableTask").GetProperty("hubName").GetString());
-    }
-
-    internal static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Serverless.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("Serverless.sln not found.");
     }
 
     [GeneratedRegex(@"\{([^}]+)\}")]

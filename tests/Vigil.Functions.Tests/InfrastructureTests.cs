@@ -3,8 +3,6 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using Vigil.Api;
-using Vigil.Core;
 using Vigil.Core.Alerts;
 using Vigil.Core.Auth;
 using Vigil.Core.Events;
@@ -12,7 +10,6 @@ using Vigil.Core.Health;
 using Vigil.Core.Jobs;
 using Vigil.Core.Pricing;
 using Vigil.Notifications;
-using Vigil.Postgres;
 
 namespace Vigil.Functions.Tests;
 
@@ -23,8 +20,7 @@ namespace Vigil.Functions.Tests;
 /// </summary>
 public partial class InfrastructureTests
 {
-    private static readonly string Root = FunctionsContractTests.RepositoryRoot();
-    private static readonly string Infra = Path.Combine(Root, "infra-bicep");
+    private static readonly string Infra = Path.Combine(FunctionsApp.Root, "infra-bicep");
     private static readonly BicepFile Main = new(Path.Combine(Infra, "main.bicep"));
 
     public static TheoryData<string> BicepFiles() => [.. Directory.GetFiles(Infra, "*.bicep", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(Infra, f))];
@@ -144,7 +140,7 @@ public partial class InfrastructureTests
         var app = new BicepFile(Path.Combine(Infra, "modules", "functionapp.bicep"));
         var appSettings = app.Resources.Single(r => r.Type.StartsWith("Microsoft.Web/sites/config@", StringComparison.Ordinal));
         var keys = BicepFile.BlockKeys(app.Text, "properties", appSettings.Index);
-        var sample = SampleValues();
+        var sample = FunctionsApp.SampleValues();
 
         Assert.DoesNotContain("FUNCTIONS_WORKER_RUNTIME", keys);
         Assert.DoesNotContain("FUNCTIONS_EXTENSION_VERSION", keys);
@@ -191,24 +187,16 @@ public partial class InfrastructureTests
     public void The_sample_settings_pass_every_validation_the_app_runs_at_start()
     {
         var configuration = SampleConfiguration();
-        using var services = new ServiceCollection().AddLogging()
-            .AddVigilCore(configuration).AddVigilPostgres(configuration).AddVigilNotifications(configuration).AddVigilApi().AddVigilFunctions(configuration)
-            .BuildServiceProvider();
+        using var services = FunctionsApp.Services(configuration);
         services.GetRequiredService<IStartupValidator>().Validate();
         Assert.Equal("VigilLocal", configuration["TaskHubName"]);
         Assert.Equal("UseDevelopmentStorage=true", configuration["AzureWebJobsStorage"]);
         Assert.Equal("dotnet-isolated", configuration["FUNCTIONS_WORKER_RUNTIME"]);
     }
 
-    private static Dictionary<string, string?> SampleValues()
-    {
-        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(Root, "local.settings.sample.json")));
-        return json.RootElement.GetProperty("Values").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString());
-    }
-
     /// <summary>The sample as the Functions host hands it to the worker: environment variables, '__' for ':'.</summary>
     private static IConfigurationRoot SampleConfiguration() =>
-        new ConfigurationBuilder().AddInMemoryCollection(SampleValues().Select(kv => KeyValuePair.Create(kv.Key.Replace("__", ":", StringComparison.Ordinal), kv.Value))).Build();
+        new ConfigurationBuilder().AddInMemoryCollection(FunctionsApp.SampleValues().Select(kv => KeyValuePair.Create(kv.Key.Replace("__", ":", StringComparison.Ordinal), kv.Value))).Build();
 
     [GeneratedRegex(@"\b(\w+)\.outputs\.(\w+)")]
     private static partial Regex OutputRead();
