@@ -92,16 +92,8 @@ public sealed class PgAlertStore(NpgsqlDataSource dataSource) : IAlertStore
         return await InsertNotificationsAsync(connection, null, alertId, level, kind, channels, at, cancellationToken);
     });
 
-    public Task CompleteNotificationAsync(long id, DeliveryStatus status, int attempts, DateTimeOffset? sentAt, string? error, CancellationToken cancellationToken) => PgCall.Run(async () =>
-    {
-        await using var command = dataSource.CreateCommand("UPDATE notifications SET status = $2, attempts = attempts + $3, sent_at = $4, error = $5 WHERE id = $1");
-        command.Parameters.Add(new() { Value = id });
-        command.Parameters.Add(new() { Value = status.ToName() });
-        command.Parameters.Add(new() { Value = attempts });
-        command.Parameters.Add(new() { Value = (object?)sentAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        command.Parameters.Add(new() { Value = (object?)error ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    });
+    public Task CompleteNotificationAsync(long id, DeliveryStatus status, int attempts, DateTimeOffset? sentAt, string? error, CancellationToken cancellationToken) =>
+        PgDeliveryStatus.CompleteAsync(dataSource, "notifications", id, status, attempts, sentAt, error, cancellationToken);
 
     public Task<IReadOnlyList<(Guid AlertId, NotificationRecord Notification)>> StalePendingNotificationsAsync(DateTimeOffset olderThan, CancellationToken cancellationToken) => PgCall.Run<IReadOnlyList<(Guid, NotificationRecord)>>(async () =>
     {

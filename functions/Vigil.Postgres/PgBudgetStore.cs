@@ -153,16 +153,8 @@ public sealed class PgBudgetStore(NpgsqlDataSource dataSource) : IBudgetStore
         return new CrossingRecorded(notifications, disabled);
     });
 
-    public Task CompleteNotificationAsync(long id, DeliveryStatus status, int attempts, DateTimeOffset? sentAt, string? error, CancellationToken cancellationToken) => PgCall.Run(async () =>
-    {
-        await using var command = dataSource.CreateCommand("UPDATE budget_notifications SET status = $2, attempts = attempts + $3, sent_at = $4, error = $5 WHERE id = $1");
-        command.Parameters.Add(new() { Value = id });
-        command.Parameters.Add(new() { Value = status.ToName() });
-        command.Parameters.Add(new() { Value = attempts });
-        command.Parameters.Add(new() { Value = (object?)sentAt ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz });
-        command.Parameters.Add(new() { Value = (object?)error ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    });
+    public Task CompleteNotificationAsync(long id, DeliveryStatus status, int attempts, DateTimeOffset? sentAt, string? error, CancellationToken cancellationToken) =>
+        PgDeliveryStatus.CompleteAsync(dataSource, "budget_notifications", id, status, attempts, sentAt, error, cancellationToken);
 
     public Task<IReadOnlyList<(ThresholdCrossing Crossing, BudgetNotificationRecord Notification)>> StalePendingNotificationsAsync(DateTimeOffset olderThan, DateTimeOffset at, CancellationToken cancellationToken) => PgCall.Run<IReadOnlyList<(ThresholdCrossing, BudgetNotificationRecord)>>(async () =>
     {
