@@ -32,16 +32,7 @@ public static class LocalHostProcess
     public static async Task<Running> StartAsync(IDictionary<string, string?> settings)
     {
         var url = $"http://127.0.0.1:{RecordingServer.FreePort()}";
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Vigil.LocalHost.dll"));
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add(url);
-        start.Environment["Vigil__LocalHost__TimersEnabled"] = "false";
+        var start = LocalHost(url);
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         foreach (var (k, v) in settings) start.Environment[k.Replace(":", "__", StringComparison.Ordinal)] = v;
         var process = Process.Start(start)!;
@@ -70,16 +61,7 @@ public static class LocalHostProcess
 
     public static async Task<(int ExitCode, string Output)> RunUntilExitAsync(IDictionary<string, string> environment, TimeSpan timeout)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Vigil.LocalHost.dll"));
-        start.ArgumentList.Add("--urls");
-        start.ArgumentList.Add("http://127.0.0.1:0");
-        start.Environment["Vigil__LocalHost__TimersEnabled"] = "false";
+        var start = LocalHost("http://127.0.0.1:0");
         foreach (var (k, v) in environment) start.Environment[k] = v;
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
@@ -95,5 +77,21 @@ public static class LocalHostProcess
             throw new TimeoutException($"The local host was still running after {timeout}; it should have refused to start.");
         }
         return (process.ExitCode, await output + await error);
+    }
+
+    /// <summary>The built local host listening on <paramref name="url"/>, timers off, output captured.</summary>
+    private static ProcessStartInfo LocalHost(string url)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Vigil.LocalHost.dll"));
+        start.ArgumentList.Add("--urls");
+        start.ArgumentList.Add(url);
+        start.Environment["Vigil__LocalHost__TimersEnabled"] = "false";
+        return start;
     }
 }
