@@ -44,7 +44,8 @@ public static class VigilTelemetry
         var outcome = new KeyValuePair<string, object?>("outcome", succeeded ? "succeeded" : "failed");
         JobRuns.Add(1, job, outcome);
         JobDuration.Record(duration.TotalSeconds, job, outcome);
-        foreach (var (item, count) in counts ?? new Dictionary<string, long>())
+        if (counts is null) return;
+        foreach (var (item, count) in counts)
         {
             if (count != 0) JobItems.Add(count, job, new KeyValuePair<string, object?>("item", item));
         }
