@@ -126,7 +126,9 @@ public class EscalationEndToEndTests
     public async Task Killing_and_restarting_the_local_host_between_levels_sends_each_level_exactly_once()
     {
         await using var receivers = await Receivers.StartAsync();
-        var settings = receivers.Settings(level2: TimeSpan.FromSeconds(4), level3: TimeSpan.FromSeconds(9));
+        // Long enough that firing finishes well before level 2 even on a loaded machine.
+        var (level2, level3) = (TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(16));
+        var settings = receivers.Settings(level2, level3);
         settings["ConnectionStrings:Postgres"] = TestPostgres.NewSchema(out _);
         settings["VIGIL_ADMIN_KEY"] = "admin-" + Guid.NewGuid().ToString("N");
 
@@ -139,9 +141,11 @@ public class EscalationEndToEndTests
         }
         Assert.Single(receivers.Slack.Received);
         first.Kill();
+        var firedAt = receivers.Slack.Received[0].At;
 
         // Level 2 comes due while no host runs; the next host sends it on start, then level 3 on time.
-        await Task.Delay(TimeSpan.FromSeconds(5));
+        var level2Due = firedAt + level2 + TimeSpan.FromSeconds(1) - DateTimeOffset.UtcNow;
+        if (level2Due > TimeSpan.Zero) await Task.Delay(level2Due);
         Assert.Single(receivers.Slack.Received);
         await using var second = await LocalHostProcess.StartAsync(settings);
         Assert.Equal([1, 2], (await receivers.Webhook.WaitForAsync(2, Patience)).Select(WebhookLevel));
