@@ -123,6 +123,23 @@ public class EscalationEndToEndTests
     }
 
     [Fact]
+    public async Task Without_a_public_url_notifications_link_to_the_address_the_local_host_listens_on()
+    {
+        await using var receivers = await Receivers.StartAsync();
+        var settings = receivers.Settings(TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(10));
+        settings["ConnectionStrings:Postgres"] = TestPostgres.NewSchema(out _);
+        settings["VIGIL_ADMIN_KEY"] = "admin-" + Guid.NewGuid().ToString("N");
+        await using var host = await LocalHostProcess.StartAsync(settings);
+        using var admin = new HttpClient { BaseAddress = new Uri(host.Url) };
+        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", settings["VIGIL_ADMIN_KEY"]);
+        var id = await FireSlaViolationAsync(admin);
+
+        var webhook = Assert.Single(await receivers.Webhook.WaitForAsync(1, Patience));
+        Assert.Equal($"{host.Url}/api/alerts/{id}/ack", webhook.Json.GetProperty("ack_url").GetString());
+        Assert.Contains($"{host.Url}/api/alerts/{id}/ack", Assert.Single(receivers.Slack.Received).Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Killing_and_restarting_the_local_host_between_levels_sends_each_level_exactly_once()
     {
         await using var receivers = await Receivers.StartAsync();
