@@ -25,7 +25,7 @@ public static class VigilCoreServiceCollectionExtensions
         services.AddValidatedOptions<RetentionOptions, RetentionOptionsValidator>(configuration.GetSection(RetentionOptions.Section));
         services.AddValidatedOptions<AuthOptions, AuthOptionsValidator>(configuration.GetSection(AuthOptions.Section))
             .Configure(o => o.AdminKey ??= configuration[AuthOptions.AdminKeySetting]);
-        services.AddOptions<StartupOptions>().Bind(configuration.GetSection(StartupOptions.Section)).ValidateOnStart();
+        services.AddValidatedOptions<StartupOptions, StartupOptionsValidator>(configuration.GetSection(StartupOptions.Section));
         services.AddValidatedOptions<EscalationOptions, EscalationOptionsValidator>(configuration.GetSection(EscalationOptions.Section));
         services.AddValidatedOptions<AlertingOptions, AlertingOptionsValidator>(configuration.GetSection(AlertingOptions.Section));
         services.TryAddSingleton<PublicUrl, DefaultPublicUrl>();
@@ -49,6 +49,11 @@ public static class VigilCoreServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>
+    /// The one way Vigil registers options: bound from <paramref name="section"/> (a value of the
+    /// wrong type fails there, naming the setting), checked by <typeparamref name="TValidator"/>,
+    /// and both at start-up, so a bad setting stops the host before it serves anything.
+    /// </summary>
     public static OptionsBuilder<TOptions> AddValidatedOptions<TOptions, TValidator>(this IServiceCollection services, IConfiguration section)
         where TOptions : class
         where TValidator : class, IValidateOptions<TOptions>
@@ -56,4 +61,9 @@ public static class VigilCoreServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<TOptions>, TValidator>();
         return services.AddOptions<TOptions>().Bind(section).ValidateOnStart();
     }
+
+    /// <summary>As above for options whose every value of the right type is valid (switches): bound and checked at start-up.</summary>
+    public static OptionsBuilder<TOptions> AddValidatedOptions<TOptions>(this IServiceCollection services, IConfiguration section)
+        where TOptions : class =>
+        services.AddOptions<TOptions>().Bind(section).ValidateOnStart();
 }

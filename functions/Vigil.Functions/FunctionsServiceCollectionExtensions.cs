@@ -11,28 +11,6 @@ using Vigil.Postgres;
 
 namespace Vigil.Functions;
 
-/// <summary>Section <c>Vigil:Azure</c>: the identity the Function App uses for Azure resources.</summary>
-public sealed class AzureIdentityOptions
-{
-    public const string Section = "Vigil:Azure";
-
-    /// <summary>
-    /// Client id of the app's user-assigned managed identity. Set in Azure (the Bicep does); empty
-    /// locally, where the developer's own sign-in (Azure CLI, Visual Studio) is used instead.
-    /// </summary>
-    public string? ManagedIdentityClientId { get; set; }
-}
-
-/// <summary>Section <c>Vigil:Postgres</c>: how the Function App signs in to Azure Database for PostgreSQL.</summary>
-public sealed class AzurePostgresOptions
-{
-    public const string Section = "Vigil:Postgres";
-    public const string TokenScope = "https://ossrdbms-aad.database.windows.net/.default";
-
-    /// <summary>Sign in with a Microsoft Entra token of the app's identity instead of a password.</summary>
-    public bool UseEntraAuthentication { get; set; }
-}
-
 public static class FunctionsServiceCollectionExtensions
 {
     public const string ApplicationInsightsSetting = "APPLICATIONINSIGHTS_CONNECTION_STRING";
@@ -44,8 +22,8 @@ public static class FunctionsServiceCollectionExtensions
         services.AddSingleton<EscalationOrchestration>();
         services.AddSingleton<PublicUrl>(sp => new SitePublicUrl(sp.GetRequiredService<IOptionsMonitor<AlertingOptions>>(), configuration));
 
-        services.AddOptions<AzureIdentityOptions>().Bind(configuration.GetSection(AzureIdentityOptions.Section)).ValidateOnStart();
-        services.AddOptions<AzurePostgresOptions>().Bind(configuration.GetSection(AzurePostgresOptions.Section)).ValidateOnStart();
+        services.AddValidatedOptions<AzureIdentityOptions, AzureIdentityOptionsValidator>(configuration.GetSection(AzureIdentityOptions.Section));
+        services.AddValidatedOptions<AzurePostgresOptions>(configuration.GetSection(AzurePostgresOptions.Section));
         services.AddSingleton<TokenCredential>(sp => CreateCredential(sp.GetRequiredService<IOptions<AzureIdentityOptions>>().Value));
 
         services.AddOptions<PostgresOptions>().Configure<IOptions<AzurePostgresOptions>, TokenCredential>((postgres, azure, credential) =>

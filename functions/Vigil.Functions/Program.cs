@@ -6,4 +6,7 @@ using Vigil.Hosting;
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 builder.Services.AddVigil(builder.Configuration).AddVigilFunctions(builder.Configuration);
-builder.Build().Run();
+var app = builder.Build();
+if (!StartupCheck.Passes(app.Services, Console.Error)) return StartupCheck.ExitCode;
+app.Run();
+return 0;

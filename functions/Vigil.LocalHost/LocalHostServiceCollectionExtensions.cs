@@ -6,27 +6,15 @@ using Vigil.Core.Jobs;
 
 namespace Vigil.LocalHost;
 
-/// <summary>Section <c>Vigil:LocalHost</c>.</summary>
-public sealed class LocalHostOptions
-{
-    public const string Section = "Vigil:LocalHost";
-
-    /// <summary>Run the timer functions on their schedules (tests turn this off and call the admin API).</summary>
-    public bool TimersEnabled { get; set; } = true;
-
-    /// <summary>Send escalation levels when they come due (from PostgreSQL).</summary>
-    public bool EscalationSchedulerEnabled { get; set; } = true;
-}
-
 public static class LocalHostServiceCollectionExtensions
 {
     public static IServiceCollection AddVigilLocalHost(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<LocalHostOptions>().Bind(configuration.GetSection(LocalHostOptions.Section)).ValidateOnStart();
+        services.AddValidatedOptions<LocalHostOptions>(configuration.GetSection(LocalHostOptions.Section));
         services.AddOptions<TimerScheduleOptions>()
             .Configure<IEnumerable<ITimerJob>>((o, jobs) =>
             {
-                foreach (var job in jobs) o.Schedules[job.Name] = configuration[job.ScheduleSetting] ?? job.DefaultSchedule;
+                foreach (var job in jobs) o.Schedules[job.Name] = new TimerSchedule(job.ScheduleSetting, configuration[job.ScheduleSetting] ?? job.DefaultSchedule);
             })
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<TimerScheduleOptions>, TimerScheduleValidator>();

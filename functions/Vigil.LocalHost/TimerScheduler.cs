@@ -4,31 +4,6 @@ using Vigil.Core.Jobs;
 
 namespace Vigil.LocalHost;
 
-/// <summary>The NCRONTAB schedule of each timer function, read from the same app settings the Functions app uses.</summary>
-public sealed class TimerScheduleOptions
-{
-    public Dictionary<string, string> Schedules { get; } = new(StringComparer.OrdinalIgnoreCase);
-
-    public List<string> Errors()
-    {
-        var errors = new List<string>();
-        foreach (var (name, expression) in Schedules)
-        {
-            if (!CronSchedule.TryParse(expression, out _, out var error)) errors.Add($"{name}: {error}");
-        }
-        return errors;
-    }
-}
-
-internal sealed class TimerScheduleValidator : IValidateOptions<TimerScheduleOptions>
-{
-    public ValidateOptionsResult Validate(string? name, TimerScheduleOptions options)
-    {
-        var errors = options.Errors();
-        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
-    }
-}
-
 /// <summary>
 /// Runs each timer function at its next NCRONTAB occurrence (UTC), like the Functions timer trigger.
 /// A failing run is logged and the schedule goes on; runs of one function never overlap.
@@ -47,7 +22,7 @@ internal sealed partial class TimerScheduler(
             LogDisabled(logger);
             return Task.CompletedTask;
         }
-        var loops = runner.Jobs.Select(job => RunLoopAsync(job, CronSchedule.Parse(schedules.Value.Schedules[job.Name]), stoppingToken));
+        var loops = runner.Jobs.Select(job => RunLoopAsync(job, CronSchedule.Parse(schedules.Value.Schedules[job.Name].Expression), stoppingToken));
         return Task.WhenAll(loops);
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using Npgsql;
 
 namespace Vigil.Postgres;
@@ -5,6 +6,8 @@ namespace Vigil.Postgres;
 /// <summary>The connection string is the setting <c>ConnectionStrings__Postgres</c>.</summary>
 public sealed class PostgresOptions
 {
+    public const string ConnectionStringSetting = "ConnectionStrings:Postgres";
+
     public string? ConnectionString { get; set; }
 
     /// <summary>
@@ -13,4 +16,26 @@ public sealed class PostgresOptions
     /// depending on Azure.
     /// </summary>
     public Action<NpgsqlDataSourceBuilder>? ConfigureDataSource { get; set; }
+}
+
+internal sealed class PostgresOptionsValidator : IValidateOptions<PostgresOptions>
+{
+    public ValidateOptionsResult Validate(string? name, PostgresOptions o)
+    {
+        if (string.IsNullOrWhiteSpace(o.ConnectionString))
+        {
+            return ValidateOptionsResult.Fail(
+                $"The connection string {PostgresOptions.ConnectionStringSetting} (environment variable ConnectionStrings__Postgres) is required.");
+        }
+        try
+        {
+            _ = new NpgsqlConnectionStringBuilder(o.ConnectionString);
+            return ValidateOptionsResult.Success;
+        }
+        catch (ArgumentException e)
+        {
+            // The message names the keyword at fault; the value may hold a password, so it is not repeated.
+            return ValidateOptionsResult.Fail($"The connection string {PostgresOptions.ConnectionStringSetting} is not valid: {e.Message}");
+        }
+    }
 }

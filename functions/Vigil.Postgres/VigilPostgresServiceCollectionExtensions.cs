@@ -18,9 +18,10 @@ public static class VigilPostgresServiceCollectionExtensions
     /// <summary>One pooled <see cref="NpgsqlDataSource"/> and the PostgreSQL implementations of the Core ports.</summary>
     public static IServiceCollection AddVigilPostgres(this IServiceCollection services, IConfiguration configuration)
     {
+        // Bound from the connection string, not a section, so registered by hand in the same shape as AddValidatedOptions.
+        services.AddSingleton<IValidateOptions<PostgresOptions>, PostgresOptionsValidator>();
         services.AddOptions<PostgresOptions>()
-            .Configure(o => o.ConnectionString ??= configuration.GetConnectionString("Postgres"))
-            .Validate(o => !string.IsNullOrWhiteSpace(o.ConnectionString), "The connection string ConnectionStrings:Postgres (environment variable ConnectionStrings__Postgres) is required.")
+            .Configure(o => o.ConnectionString ??= configuration[PostgresOptions.ConnectionStringSetting])
             .ValidateOnStart();
 
         services.AddSingleton(sp =>

@@ -119,17 +119,25 @@ public class AdminFunctionTests
         Assert.True(job.Runs >= 2, $"ran {job.Runs} times");
     }
 
-    [Fact]
-    public async Task An_invalid_schedule_setting_stops_start_up()
+    [Theory]
+    [InlineData("RetentionSchedule", "every hour", "RetentionSchedule (the schedule of ApplyRetention): 'every hour' is not an NCRONTAB expression")]
+    [InlineData("Vigil__Escalation__Level2After", "00:00:00", "Vigil:Escalation: need 0 < Level2After < Level3After")]
+    [InlineData("Vigil__Escalation__Level2After", "soon", "'Vigil:Escalation:Level2After'")]
+    [InlineData("Vigil__LocalHost__TimersEnabled", "sometimes", "'Vigil:LocalHost:TimersEnabled'")]
+    [InlineData("Vigil__Alerting__PublicUrl", "vigil.example.com", "Vigil:Alerting:PublicUrl must be an absolute http or https URL")]
+    public async Task A_bad_setting_stops_start_up_with_a_message_naming_it_and_no_stack_trace(string setting, string value, string message)
     {
         var (exitCode, output) = await LocalHostProcess.RunUntilExitAsync(new Dictionary<string, string>
         {
             ["ConnectionStrings__Postgres"] = TestPostgres.NewSchema(out _),
             ["VIGIL_ADMIN_KEY"] = "admin-" + Guid.NewGuid().ToString("N"),
-            ["RetentionSchedule"] = "every hour",
+            [setting] = value,
         }, TimeSpan.FromSeconds(60));
-        Assert.NotEqual(0, exitCode);
-        Assert.Contains("'every hour' is not an NCRONTAB expression", output, StringComparison.Ordinal);
+        Assert.Equal(2, exitCode);
+        Assert.Contains("Vigil cannot start", output, StringComparison.Ordinal);
+        Assert.Contains(message, output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", output, StringComparison.Ordinal);
     }
 
     private sealed class CountingJob : ITimerJob

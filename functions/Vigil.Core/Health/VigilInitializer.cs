@@ -5,15 +5,6 @@ using Vigil.Core.Auth;
 
 namespace Vigil.Core.Health;
 
-/// <summary>Section <c>Vigil:Startup</c>.</summary>
-public sealed class StartupOptions
-{
-    public const string Section = "Vigil:Startup";
-
-    /// <summary>How long start-up waits for the database before giving up.</summary>
-    public TimeSpan DatabaseWaitTimeout { get; set; } = TimeSpan.FromSeconds(60);
-}
-
 /// <summary>
 /// Runs before the host serves requests: migrates the schema and stores the admin key. Waits for a
 /// database that is still starting (as on a fresh <c>./run</c>), then fails start-up loudly.
