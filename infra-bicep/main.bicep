@@ -97,9 +97,20 @@ param pagerDutyRoutingKey string = ''
 @secure()
 param opsgenieApiKey string = ''
 
+@description('Microsoft Teams incoming-webhook or Workflows URL; empty leaves Teams off.')
+@secure()
+param teamsWebhookUrl string = ''
+
 @description('SMTP server; empty leaves e-mail off.')
 param smtpHost string = ''
 param smtpPort int = 587
+@description('How TLS starts: Auto (implicit on 465, STARTTLS elsewhere), StartTls, Implicit or None.')
+@allowed(['Auto', 'StartTls', 'Implicit', 'None'])
+param smtpSecurity string = 'Auto'
+@description('Each SMTP step must finish within this (d.hh:mm:ss).')
+param smtpTimeout string = '00:00:30'
+@description('SHA-256 fingerprint of the SMTP server certificate to trust instead of public CAs; empty uses the public CAs.')
+param smtpServerCertificateSha256 string = ''
 param smtpFrom string = ''
 @description('Recipients, separated by commas.')
 param smtpTo string = ''
@@ -159,6 +170,7 @@ module keyVault './modules/keyvault.bicep' = {
       'pagerduty-routing-key': pagerDutyRoutingKey
       'opsgenie-api-key': opsgenieApiKey
       'smtp-password': smtpPassword
+      'teams-webhook-url': teamsWebhookUrl
     }
   }
 }
@@ -212,6 +224,9 @@ module functionApp './modules/functionapp.bicep' = {
     smtpFrom: smtpFrom
     smtpTo: smtpTo
     smtpUser: smtpUser
+    smtpSecurity: smtpSecurity
+    smtpTimeout: smtpTimeout
+    smtpServerCertificateSha256: smtpServerCertificateSha256
   }
 }
 

@@ -15,6 +15,7 @@ public sealed class ChannelOptions
     public WebhookChannelOptions Webhook { get; set; } = new();
     public PagerDutyChannelOptions PagerDuty { get; set; } = new();
     public OpsgenieChannelOptions Opsgenie { get; set; } = new();
+    public TeamsChannelOptions Teams { get; set; } = new();
 }
 
 public sealed class EmailChannelOptions
@@ -26,12 +27,44 @@ public sealed class EmailChannelOptions
     /// <summary>One or more addresses, separated by commas or semicolons.</summary>
     public string? To { get; set; }
 
-    /// <summary>STARTTLS before sending (on by default; turn off only for a local test server).</summary>
+    /// <summary>TLS before sending (on by default; turn off only for a local test server).</summary>
     public bool UseTls { get; set; } = true;
+
+    /// <summary>
+    /// How TLS starts: <c>Auto</c> (implicit TLS on port 465, STARTTLS elsewhere, none when UseTls
+    /// is off), <c>StartTls</c> (required, fails if the server does not offer it), <c>Implicit</c>
+    /// (TLS from the first byte), or <c>None</c>.
+    /// </summary>
+    public EmailSecurity Security { get; set; } = EmailSecurity.Auto;
+
+    /// <summary>Sign-in (any mechanism the server offers that MailKit speaks: PLAIN, LOGIN, CRAM-MD5, SCRAM…).</summary>
     public string? User { get; set; }
     public string? Password { get; set; }
 
+    /// <summary>Connect, TLS, sign-in and each command must finish within this.</summary>
+    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// SHA-256 of the server's certificate (hex): trust exactly that certificate instead of the
+    /// system's CAs, for an internal relay with a private or self-signed certificate.
+    /// </summary>
+    public string? ServerCertificateSha256 { get; set; }
+
     public IReadOnlyList<string> Recipients => (To ?? "").Split([',', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+}
+
+public enum EmailSecurity
+{
+    Auto,
+    StartTls,
+    Implicit,
+    None,
+}
+
+public sealed class TeamsChannelOptions
+{
+    /// <summary>An incoming webhook or a Workflows "when a Teams webhook request is received" URL.</summary>
+    public string? WebhookUrl { get; set; }
 }
 
 public sealed class SlackChannelOptions
@@ -98,6 +131,13 @@ internal sealed class ChannelOptionsValidator : IValidateOptions<ChannelOptions>
         Url(o.Webhook.Url, "Webhook:Url", failures);
         Url(o.PagerDuty.Url, "PagerDuty:Url", failures);
         Url(o.Opsgenie.Url, "Opsgenie:Url", failures);
+        Url(o.Teams.WebhookUrl, "Teams:WebhookUrl", failures);
+        if (o.Email.Timeout <= TimeSpan.Zero) failures.Add($"{ChannelOptions.Section}:Email:Timeout must be positive.");
+        if (!string.IsNullOrWhiteSpace(o.Email.ServerCertificateSha256)
+            && (o.Email.ServerCertificateSha256.Replace(":", "", StringComparison.Ordinal).Length != 64 || !o.Email.ServerCertificateSha256.Replace(":", "", StringComparison.Ordinal).All(Uri.IsHexDigit)))
+        {
+            failures.Add($"{ChannelOptions.Section}:Email:ServerCertificateSha256 must be a SHA-256 fingerprint: 64 hex digits (colons allowed).");
+        }
         if (o.Email.Port is < 1 or > 65535) failures.Add($"{ChannelOptions.Section}:Email:Port must be between 1 and 65535.");
         if (!string.IsNullOrWhiteSpace(o.Email.From) && !o.Email.From.Contains('@', StringComparison.Ordinal)) failures.Add($"{ChannelOptions.Section}:Email:From is not an e-mail address.");
         foreach (var to in o.Email.Recipients.Where(t => !t.Contains('@', StringComparison.Ordinal))) failures.Add($"{ChannelOptions.Section}:Email:To has '{to}', which is not an e-mail address.");

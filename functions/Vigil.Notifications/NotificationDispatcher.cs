@@ -7,8 +7,7 @@ using Polly.Retry;
 using Polly.Timeout;
 using Vigil.Core;
 using Vigil.Core.Alerts;
-using Vigil.Core.Budgets;
-using Vigil.Core.Health;
+using Vigil.Core.Notifications;
 
 namespace Vigil.Notifications;
 
@@ -34,13 +33,7 @@ public sealed partial class NotificationDispatcher : INotificationSender
 
     public IReadOnlyCollection<IChannel> All => _channels.Values;
 
-    public Task<DeliveryResult> SendAsync(string channel, AlertMessage message, CancellationToken cancellationToken) =>
-        DeliverAsync(channel, (c, token) => c.SendAsync(message, token), cancellationToken);
-
-    public Task<DeliveryResult> SendBudgetAsync(string channel, BudgetMessage message, CancellationToken cancellationToken) =>
-        DeliverAsync(channel, (c, token) => c.SendBudgetAsync(message, token), cancellationToken);
-
-    private async Task<DeliveryResult> DeliverAsync(string channel, Func<IChannel, CancellationToken, Task> send, CancellationToken cancellationToken)
+    public async Task<DeliveryResult> SendAsync(string channel, Notification notification, CancellationToken cancellationToken)
     {
         if (!_channels.TryGetValue(channel, out var target))
         {
@@ -50,6 +43,10 @@ public sealed partial class NotificationDispatcher : INotificationSender
         {
             return new DeliveryResult(DeliveryStatus.Failed, 0, $"channel {channel} is off: {off}");
         }
+        if (target.Declines(notification) is { } declined)
+        {
+            return new DeliveryResult(DeliveryStatus.Failed, 0, $"channel {channel} does not take {notification.Event}: {declined}");
+        }
         var attempts = 0;
         using var activity = VigilTelemetry.Source.StartActivity($"notify {channel}", ActivityKind.Client);
         try
@@ -57,7 +54,7 @@ public sealed partial class NotificationDispatcher : INotificationSender
             await Pipeline(channel).ExecuteAsync(async token =>
             {
                 attempts++;
-                await send(target, token);
+                await target.SendAsync(notification, token);
             }, cancellationToken);
             VigilTelemetry.RecordNotification(channel, sent: true);
             activity?.SetTag("vigil.attempts", attempts);
@@ -112,24 +109,4 @@ public sealed partial class NotificationDispatcher : INotificationSender
 
     [LoggerMessage(EventId = 5002, Level = LogLevel.Warning, Message = "Sending to {Channel} failed after {Attempts} attempts: {Error}")]
     private static partial void LogFailed(ILogger logger, string channel, int attempts, string error);
-}
-
-internal static class RetryOptionsExtensions
-{
-    /// <summary>Polly needs at least one retry; zero retries is expressed by handling nothing.</summary>
-    public static RetryStrategyOptions WithMaxRetries(this RetryStrategyOptions options, int maxRetries)
-    {
-        if (maxRetries == 0) options.ShouldHandle = _ => new ValueTask<bool>(false);
-        return options;
-    }
-}
-
-/// <summary>Each channel in <c>/api/health/detailed</c>: healthy when configured, off (with the reason) when not.</summary>
-public sealed class ChannelsHealth(IEnumerable<IChannel> channels) : IHealthContributor
-{
-    public Task<IReadOnlyList<ServiceHealth>> CheckAsync(CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<ServiceHealth>>([.. channels.Select(c => new ServiceHealth(
-            $"channel_{c.Name}",
-            c.OffReason is null ? "healthy" : "off",
-            new Dictionary<string, object?> { ["channel"] = c.Name, ["configured"] = c.OffReason is null, ["reason"] = c.OffReason }))]);
 }

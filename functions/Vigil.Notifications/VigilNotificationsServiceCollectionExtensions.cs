@@ -1,14 +1,14 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Vigil.Core;
-using Vigil.Core.Alerts;
+using Vigil.Core.Notifications;
 using Vigil.Core.Health;
 
 namespace Vigil.Notifications;
 
 public static class VigilNotificationsServiceCollectionExtensions
 {
-    /// <summary>The five channels, the dispatcher (Core's INotificationSender) and their health.</summary>
+    /// <summary>The six channels, the dispatcher (Core's INotificationSender) and their health.</summary>
     public static IServiceCollection AddVigilNotifications(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatedOptions<ChannelOptions, ChannelOptionsValidator>(configuration.GetSection(ChannelOptions.Section));
@@ -19,6 +19,7 @@ public static class VigilNotificationsServiceCollectionExtensions
         services.AddSingleton<IChannel, WebhookChannel>();
         services.AddSingleton<IChannel, PagerDutyChannel>();
         services.AddSingleton<IChannel, OpsgenieChannel>();
+        services.AddSingleton<IChannel, TeamsChannel>();
         services.AddSingleton<NotificationDispatcher>();
         services.AddSingleton<INotificationSender>(sp => sp.GetRequiredService<NotificationDispatcher>());
         services.AddSingleton<IHealthContributor, ChannelsHealth>();

@@ -34,6 +34,9 @@ param smtpPort int
 param smtpFrom string
 param smtpTo string
 param smtpUser string
+param smtpSecurity string
+param smtpTimeout string
+param smtpServerCertificateSha256 string
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-01-01' existing = {
   name: storageAccountName
@@ -121,6 +124,7 @@ var webhookSecret = contains(secretUris, 'webhook-secret') ? '@Microsoft.KeyVaul
 var pagerDutyRoutingKey = contains(secretUris, 'pagerduty-routing-key') ? '@Microsoft.KeyVault(SecretUri=${secretUris['pagerduty-routing-key']})' : ''
 var opsgenieApiKey = contains(secretUris, 'opsgenie-api-key') ? '@Microsoft.KeyVault(SecretUri=${secretUris['opsgenie-api-key']})' : ''
 var smtpPassword = contains(secretUris, 'smtp-password') ? '@Microsoft.KeyVault(SecretUri=${secretUris['smtp-password']})' : ''
+var teamsWebhookUrl = contains(secretUris, 'teams-webhook-url') ? '@Microsoft.KeyVault(SecretUri=${secretUris['teams-webhook-url']})' : ''
 
 resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
   parent: app
@@ -165,6 +169,10 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Vigil__Channels__Email__To: smtpTo
     Vigil__Channels__Email__User: smtpUser
     Vigil__Channels__Email__Password: smtpPassword
+    Vigil__Channels__Email__Security: smtpSecurity
+    Vigil__Channels__Email__Timeout: smtpTimeout
+    Vigil__Channels__Email__ServerCertificateSha256: smtpServerCertificateSha256
+    Vigil__Channels__Teams__WebhookUrl: teamsWebhookUrl
   }
   dependsOn: [
     ftp

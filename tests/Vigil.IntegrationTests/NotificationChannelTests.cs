@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Vigil.Core.Alerts;
 using Vigil.Core.Health;
+using Vigil.Core.Notifications;
 using Vigil.IntegrationTests.Infrastructure;
 using Vigil.Notifications;
 
@@ -13,28 +14,10 @@ namespace Vigil.IntegrationTests;
 
 public class NotificationChannelTests
 {
-    private static readonly Alert SampleAlert = new()
-    {
-        Id = Guid.Parse("0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b"),
-        Rule = "sla_violation",
-        Group = new Dictionary<string, string> { ["bot"] = "lead_bot", ["operation"] = "full_qualification" },
-        GroupKey = "bot=lead_bot|operation=full_qualification",
-        Severity = Severity.Critical,
-        State = AlertState.Firing,
-        Value = 2734,
-        Threshold = 2000,
-        StartedAt = DateTimeOffset.Parse("2026-11-21T10:04:00Z", System.Globalization.CultureInfo.InvariantCulture),
-        FiredAt = DateTimeOffset.Parse("2026-11-21T10:04:00Z", System.Globalization.CultureInfo.InvariantCulture),
-        Channels = ["email", "slack", "webhook"],
-        Escalates = true,
-        Metric = "latency_p95",
-        Comparator = ">",
-        Window = "5m",
-        Description = "P95 latency above the bot/operation SLA target",
-    };
+    private static readonly Alert SampleAlert = NotificationSamples.Alert;
 
-    private static AlertMessage Message(int level = 2, NotificationKind kind = NotificationKind.Trigger, Alert? alert = null) =>
-        new(alert ?? SampleAlert, level, kind, $"http://vigil.test/api/alerts/{SampleAlert.Id}/ack");
+    private static Notification Message(int level = 2, NotificationKind kind = NotificationKind.Trigger, Alert? alert = null) =>
+        AlertNotification.Build(new AlertMessage(alert ?? SampleAlert, level, kind, $"http://vigil.test/api/alerts/{SampleAlert.Id}/ack"));
 
     private static (NotificationDispatcher Dispatcher, ServiceProvider Services) Dispatcher(Dictionary<string, string?> settings)
     {
@@ -59,7 +42,8 @@ public class NotificationChannelTests
             var request = Assert.Single(receivers.Slack.Received);
             Assert.Equal("/services/T000/B000/XXX", request.PathAndQuery);
             var text = request.Text;
-            foreach (var expected in new[] { "sla_violation", "bot=lead_bot", "operation=full_qualification", "latency_p95 = 2,734", "> 2,000", "critical", "escalation level 2 of 3", $"/api/alerts/{SampleAlert.Id}/ack" })
+            // Slack reads &, < and > as markup, so they arrive escaped; Slack shows "> 2,000".
+            foreach (var expected in new[] { "sla_violation", "bot=lead_bot", "operation=full_qualification", "latency_p95 = 2,734", "&gt; 2,000", "critical", "escalation level 2 of 3", $"/api/alerts/{SampleAlert.Id}/ack" })
             {
                 Assert.Contains(expected, text, StringComparison.Ordinal);
             }
@@ -150,6 +134,40 @@ public class NotificationChannelTests
             Assert.Contains("escalation level 1 of 3", mail.Subject, StringComparison.Ordinal);
             Assert.Contains($"http://vigil.test/api/alerts/{SampleAlert.Id}/ack", mail.Body, StringComparison.Ordinal);
             Assert.Contains("Condition: latency_p95 = 2,734 (threshold > 2,000, 5m window)", mail.Body, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Teams_gets_a_valid_adaptive_card_with_the_facts_a_mention_and_an_acknowledge_action()
+    {
+        await using var receivers = await Receivers.StartAsync();
+        var (dispatcher, services) = Dispatcher(receivers.Settings());
+        await using (services)
+        {
+            var notification = AlertNotification.Build(new AlertMessage(SampleAlert, 2, NotificationKind.Trigger, $"http://vigil.test/api/alerts/{SampleAlert.Id}/ack")
+            {
+                AckLink = "http://vigil.test/api/ack/abc123",
+                Recipients = [new Recipient("ana", "Ana Oncall", TeamsUpn: "ana@contoso.example")],
+            });
+            Assert.Equal(DeliveryStatus.Sent, (await dispatcher.SendAsync("teams", notification, default)).Status);
+            var request = Assert.Single(receivers.Teams.Received);
+            Assert.Equal("/webhookb2/vigil", request.PathAndQuery);
+            var message = request.Json;
+            Assert.Equal("message", message.GetProperty("type").GetString());
+            var attachment = Assert.Single(message.GetProperty("attachments").EnumerateArray());
+            Assert.Equal("application/vnd.microsoft.card.adaptive", attachment.GetProperty("contentType").GetString());
+            var card = attachment.GetProperty("content");
+            AdaptiveCard.AssertValid(card);
+            var facts = card.GetProperty("body").EnumerateArray().Single(e => e.GetProperty("type").GetString() == "FactSet").GetProperty("facts").EnumerateArray()
+                .ToDictionary(f => f.GetProperty("title").GetString()!, f => f.GetProperty("value").GetString()!);
+            Assert.Equal("latency_p95 = 2,734 (threshold > 2,000, 5m window)", facts["Condition"]);
+            Assert.Equal("bot=lead_bot, operation=full_qualification", facts["Group"]);
+            var action = Assert.Single(card.GetProperty("actions").EnumerateArray());
+            Assert.Equal("Action.OpenUrl", action.GetProperty("type").GetString());
+            Assert.Equal("http://vigil.test/api/ack/abc123", action.GetProperty("url").GetString());
+            var mention = Assert.Single(card.GetProperty("msteams").GetProperty("entities").EnumerateArray());
+            Assert.Equal("ana@contoso.example", mention.GetProperty("mentioned").GetProperty("id").GetString());
+            Assert.Contains(card.GetProperty("body").EnumerateArray(), e => e.TryGetProperty("text", out var t) && t.GetString()!.Contains("<at>Ana Oncall</at>", StringComparison.Ordinal));
         }
     }
 

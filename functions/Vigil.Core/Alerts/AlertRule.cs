@@ -55,8 +55,9 @@ public static class Channels
     public const string Webhook = "webhook";
     public const string PagerDuty = "pagerduty";
     public const string Opsgenie = "opsgenie";
+    public const string Teams = "teams";
 
-    public static readonly IReadOnlyList<string> All = [Email, Slack, Webhook, PagerDuty, Opsgenie];
+    public static readonly IReadOnlyList<string> All = [Email, Slack, Webhook, PagerDuty, Opsgenie, Teams];
 
     /// <summary>Channels that keep their own incident state, so they also hear of acknowledgement.</summary>
     public static bool IsIncidentTool(string channel) => channel is PagerDuty or Opsgenie;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Vigil.Core.Notifications;
 
 namespace Vigil.Core.Alerts;
 
@@ -114,10 +115,10 @@ public sealed partial class EscalationService(
 
     private async Task DeliverAsync(Alert alert, int level, NotificationKind kind, IReadOnlyList<NotificationRecord> records, CancellationToken cancellationToken)
     {
-        var message = new AlertMessage(alert, level, kind, AckUrl(alert.Id));
+        var notification = AlertNotification.Build(new AlertMessage(alert, level, kind, AckUrl(alert.Id)) { LevelCount = EscalationPolicy.LastLevel });
         await Task.WhenAll(records.Select(async record =>
         {
-            var result = await sender.SendAsync(record.Channel, message, cancellationToken);
+            var result = await sender.SendAsync(record.Channel, notification, cancellationToken);
             await alerts.CompleteNotificationAsync(record.Id, result.Status, result.Attempts,
                 result.Status == DeliveryStatus.Sent ? time.GetUtcNow() : null, result.Error, cancellationToken);
             if (result.Status == DeliveryStatus.Failed)

@@ -76,19 +76,6 @@ public interface IAlertEvaluationSession : IAsyncDisposable
     Task CommitAsync(CancellationToken cancellationToken);
 }
 
-/// <summary>What a channel is told: the alert, the level (0 for acknowledge/resolve notices) and how to acknowledge.</summary>
-public sealed record AlertMessage(Alert Alert, int Level, NotificationKind Kind, string AckUrl);
-
-public sealed record DeliveryResult(DeliveryStatus Status, int Attempts, string? Error);
-
-/// <summary>Sends to one channel, retrying transient failures; never throws for a channel that is down.</summary>
-public interface INotificationSender
-{
-    Task<DeliveryResult> SendAsync(string channel, AlertMessage message, CancellationToken cancellationToken);
-
-    Task<DeliveryResult> SendBudgetAsync(string channel, Budgets.BudgetMessage message, CancellationToken cancellationToken);
-}
-
 /// <summary>
 /// What a host does when alerts fire, after the transaction that fired them committed. The local
 /// host sends level 1 at once and wakes its scheduler; the Functions app needs nothing here (its
