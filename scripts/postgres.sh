@@ -39,8 +39,14 @@ find_bin() {
 
 is_root() { [ "$(id -u)" = 0 ]; }
 
+# From /, because postgres may not be allowed into the current directory (pg_ctl would complain).
 as_owner() {
-  if is_root; then runuser -u postgres -- "$@"; else "$@"; fi
+  if is_root; then (cd / && exec runuser -u postgres -- "$@"); else "$@"; fi
+}
+
+# DIR as an absolute path, so it still means the same after as_owner's cd.
+absolute() {
+  if [ -d "$1" ]; then (cd "$1" && pwd -P); else echo "$1"; fi
 }
 
 free_port() {
@@ -89,7 +95,7 @@ place_as_root() {
     install -d -o postgres -m 700 "$(home_of "$dir")"
     return
   fi
-  if runuser -u postgres -- test -x "$(dirname "$dir")" 2>/dev/null; then
+  if (cd / && runuser -u postgres -- test -x "$(dirname "$dir")") 2>/dev/null; then
     chown postgres "$dir"
     chmod 700 "$dir"
     return
@@ -130,7 +136,7 @@ start() {
   local dir=$1 port=$2 fast=${3:-}
   local bin; bin=$(find_bin)
   mkdir -p "$dir"
-  dir=$(cd "$dir" && pwd -P)
+  dir=$(absolute "$dir")
   if is_root; then place_as_root "$dir" "$bin"; fi
   local home; home=$(home_of "$dir")
   local data="$home/data"
@@ -177,9 +183,9 @@ status() {
 
 case "${1:-}" in
   start) start "$2" "$3" "${4:-}" ;;
-  stop) stop "$2" ;;
-  status) status "$2" ;;
-  where) echo "$(home_of "$2")/data" ;;
+  stop) stop "$(absolute "$2")" ;;
+  status) status "$(absolute "$2")" ;;
+  where) echo "$(home_of "$(absolute "$2")")/data" ;;
   free-port) free_port ;;
   *) echo "usage: $0 start DIR PORT [--fast] | stop DIR | status DIR | where DIR | free-port" >&2; exit 2 ;;
 esac
