@@ -143,7 +143,8 @@ start() {
   local current
   if current=$(running_port "$data" "$bin"); then
     if [ "$current" = "$port" ]; then return 0; fi
-    echo "the cluster in $data is already running on port $current, not $port; stop it first (scripts/postgres.sh stop $dir)" >&2
+    echo "the cluster in $data is already running on port $current, not $port;" \
+      "stop it first (scripts/postgres.sh stop $dir)" >&2
     exit 1
   fi
   if [ ! -f "$data/PG_VERSION" ]; then
