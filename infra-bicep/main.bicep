@@ -18,7 +18,7 @@ param environmentName string
 param location string = resourceGroup().location
 
 @description('Tags for every resource.')
-param tags object = {}
+param tags { *: string } = {}
 
 @secure()
 @minLength(16)
@@ -113,8 +113,8 @@ var resourceToken = toLower(uniqueString(subscription().id, resourceGroup().id, 
 var env = toLower(replace(replace(environmentName, '_', '-'), '.', '-'))
 var allTags = union(tags, { 'azd-env-name': environmentName, application: 'vigil' })
 
+// The user-assigned identity the app runs as: the modules below grant it access instead of handing out keys.
 module identity './modules/identity.bicep' = {
-  name: 'identity'
   params: {
     name: 'id-vigil-${env}-${resourceToken}'
     location: location
@@ -122,8 +122,8 @@ module identity './modules/identity.bicep' = {
   }
 }
 
+// Log Analytics and Application Insights (local auth off); the identity publishes telemetry.
 module monitoring './modules/monitoring.bicep' = {
-  name: 'monitoring'
   params: {
     logAnalyticsName: 'log-vigil-${env}-${resourceToken}'
     applicationInsightsName: 'appi-vigil-${env}-${resourceToken}'
@@ -133,8 +133,8 @@ module monitoring './modules/monitoring.bicep' = {
   }
 }
 
+// The host's storage: Durable task hub and deployment package, reached with the identity only.
 module storage './modules/storage.bicep' = {
-  name: 'storage'
   params: {
     name: 'stvigil${resourceToken}'
     location: location
@@ -144,8 +144,8 @@ module storage './modules/storage.bicep' = {
   }
 }
 
+// Key Vault (RBAC) with the secrets that were given; the app settings reference them.
 module keyVault './modules/keyvault.bicep' = {
-  name: 'keyvault'
   params: {
     name: 'kv-vigil-${resourceToken}'
     location: location
@@ -163,8 +163,8 @@ module keyVault './modules/keyvault.bicep' = {
   }
 }
 
+// PostgreSQL Flexible Server, Microsoft Entra sign-in only, with the identity as administrator.
 module postgres './modules/postgres.bicep' = {
-  name: 'postgres'
   params: {
     name: 'psql-vigil-${env}-${resourceToken}'
     location: location
@@ -182,8 +182,8 @@ module postgres './modules/postgres.bicep' = {
   }
 }
 
+// The Function App on Flex Consumption, running as the identity, its settings pointing at the rest.
 module functionApp './modules/functionapp.bicep' = {
-  name: 'functionapp'
   params: {
     planName: 'plan-vigil-${env}-${resourceToken}'
     appName: 'func-vigil-${env}-${resourceToken}'

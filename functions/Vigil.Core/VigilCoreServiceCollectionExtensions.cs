@@ -27,9 +27,8 @@ public static class VigilCoreServiceCollectionExtensions
             .Configure(o => o.AdminKey ??= configuration[AuthOptions.AdminKeySetting]);
         services.AddOptions<StartupOptions>().Bind(configuration.GetSection(StartupOptions.Section)).ValidateOnStart();
         services.AddValidatedOptions<EscalationOptions, EscalationOptionsValidator>(configuration.GetSection(EscalationOptions.Section));
-        services.AddOptions<AlertingOptions>().Bind(configuration.GetSection(AlertingOptions.Section))
-            .Validate(o => Uri.TryCreate(o.PublicUrl, UriKind.Absolute, out _), $"{AlertingOptions.Section}:PublicUrl must be an absolute URL.")
-            .ValidateOnStart();
+        services.AddValidatedOptions<AlertingOptions, AlertingOptionsValidator>(configuration.GetSection(AlertingOptions.Section));
+        services.TryAddSingleton<PublicUrl, DefaultPublicUrl>();
 
         services.TryAddSingleton<PriceTable>();
         services.TryAddSingleton<EventIngestor>();

@@ -57,17 +57,22 @@ public sealed partial class EscalationOrchestration(EscalationService escalation
 
     /// <summary>Sends one level (exactly once, however often retried) and says whether the alert still escalates.</summary>
     [Function(nameof(SendEscalationLevel))]
-    public Task<bool> SendEscalationLevel([ActivityTrigger] EscalationLevelRequest request, FunctionContext context) =>
-        escalation.SendLevelAndContinueAsync(request.AlertId, request.Level, context.CancellationToken);
+    public Task<bool> SendEscalationLevel([ActivityTrigger] EscalationLevelRequest request, CancellationToken cancellationToken) =>
+        escalation.SendLevelAndContinueAsync(request.AlertId, request.Level, cancellationToken);
 
     /// <summary>Starts the alert's escalation; a second start for the same alert does nothing.</summary>
     public static async Task StartAsync(DurableTaskClient client, EscalationPlan plan, CancellationToken cancellationToken)
     {
         var instanceId = InstanceId(plan.AlertId);
         if (await client.GetInstanceAsync(instanceId, cancellationToken) is not null) return;
+        // The check above and the start are two calls; two hosts can pass the check together. The
+        // dedupe statuses make the start itself refuse an instance that exists in any state where
+        // the backend honours them, and host.json's overridableExistingInstanceStates
+        // (NonRunningStates) makes the Functions host refuse a running one.
+        var options = new StartOrchestrationOptions(instanceId).WithDedupeStatuses([.. StartOrchestrationOptionsExtensions.ValidDedupeStatuses]);
         try
         {
-            await client.ScheduleNewOrchestrationInstanceAsync(nameof(AlertEscalation), plan, new StartOrchestrationOptions(instanceId), cancellationToken);
+            await client.ScheduleNewOrchestrationInstanceAsync(nameof(AlertEscalation), plan, options, cancellationToken);
         }
         catch (Exception e) when (e is OrchestrationAlreadyExistsException or RpcException { StatusCode: StatusCode.AlreadyExists })
         {

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Vigil.Core;
+using Vigil.Core.Alerts;
 using Vigil.Postgres;
 
 namespace Vigil.Functions;
@@ -41,6 +42,7 @@ public static class FunctionsServiceCollectionExtensions
         // Escalation runs as a Durable orchestration started by the EvaluateAlerts function; the
         // default escalation driver (nothing to do on firing) stays.
         services.AddSingleton<EscalationOrchestration>();
+        services.AddSingleton<PublicUrl>(sp => new SitePublicUrl(sp.GetRequiredService<IOptionsMonitor<AlertingOptions>>(), configuration));
 
         services.AddOptions<AzureIdentityOptions>().Bind(configuration.GetSection(AzureIdentityOptions.Section)).ValidateOnStart();
         services.AddOptions<AzurePostgresOptions>().Bind(configuration.GetSection(AzurePostgresOptions.Section)).ValidateOnStart();

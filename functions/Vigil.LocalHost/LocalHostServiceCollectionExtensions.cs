@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Vigil.Api;
+using Vigil.Core;
 using Vigil.Core.Alerts;
 using Vigil.Core.Jobs;
 
@@ -35,6 +36,7 @@ public static class LocalHostServiceCollectionExtensions
         services.AddSingleton<EscalationWakeUp>();
         services.AddSingleton<IEscalationDriver, DatabaseEscalationDriver>();
         services.AddHostedService<EscalationScheduler>();
+        services.AddSingleton<PublicUrl, ServerPublicUrl>();
         return services;
     }
 

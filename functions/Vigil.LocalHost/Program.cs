@@ -1,16 +1,9 @@
 using Vigil.Api;
-using Vigil.Core;
+using Vigil.Hosting;
 using Vigil.LocalHost;
-using Vigil.Notifications;
-using Vigil.Postgres;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.Services
-    .AddVigilCore(builder.Configuration)
-    .AddVigilPostgres(builder.Configuration)
-    .AddVigilNotifications(builder.Configuration)
-    .AddVigilApi()
-    .AddVigilLocalHost(builder.Configuration);
+builder.Services.AddVigil(builder.Configuration).AddVigilLocalHost(builder.Configuration);
 
 var app = builder.Build();
 app.MapVigilApi();

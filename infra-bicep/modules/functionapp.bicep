@@ -8,7 +8,7 @@
 param planName string
 param appName string
 param location string
-param tags object
+param tags { *: string }
 param identityId string
 param identityClientId string
 @description('Name of the identity: its PostgreSQL user name (it is the server\'s Entra administrator).')
@@ -19,7 +19,7 @@ param applicationInsightsConnectionString string
 param postgresHost string
 param postgresDatabaseName string
 @description('Key Vault secret name → versionless secret URI, for the secrets that exist.')
-param secretUris object
+param secretUris { *: string }
 param maximumInstanceCount int
 param instanceMemoryMB int
 param escalationLevel2After string

@@ -3,7 +3,7 @@
 // with the app's managed identity, which is a Key Vault Secrets User).
 param name string
 param location string
-param tags object
+param tags { *: string }
 param principalId string
 
 @description('Purge protection cannot be turned off once on; leave it off only for throwaway environments.')
@@ -11,7 +11,7 @@ param purgeProtection bool = true
 
 @secure()
 @description('Secret name → value; empty values are skipped.')
-param secrets object
+param secrets { *: string }
 
 var keyVaultSecretsUser = '4633458b-17de-408a-b874-0445c86b69e6'
 var present = filter(items(secrets), s => !empty(s.value))
@@ -55,4 +55,4 @@ resource secretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
 output name string = vault.name
 
 @description('Secret name → versionless secret URI, for the secrets that exist.')
-output secretUris object = toObject(present, s => s.key, s => '${vault.properties.vaultUri}secrets/${s.key}')
+output secretUris { *: string } = toObject(present, s => s.key, s => '${vault.properties.vaultUri}secrets/${s.key}')

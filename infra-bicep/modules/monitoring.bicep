@@ -3,7 +3,7 @@
 param logAnalyticsName string
 param applicationInsightsName string
 param location string
-param tags object
+param tags { *: string }
 param principalId string
 
 var monitoringMetricsPublisher = '3913510d-42f4-4e42-8a64-420c390055eb'

@@ -3,7 +3,7 @@
 // is required; backups are kept for the given days; high availability is a parameter.
 param name string
 param location string
-param tags object
+param tags { *: string }
 param version string
 param skuName string
 param skuTier string

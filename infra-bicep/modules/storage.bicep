@@ -3,7 +3,7 @@
 // Storage needs blobs, queues and tables.
 param name string
 param location string
-param tags object
+param tags { *: string }
 param principalId string
 param deploymentContainerName string
 

@@ -1,132 +1,79 @@
-using System.Text;
-using System.Text.RegularExpressions;
+using System.Text.Json;
 
 namespace Vigil.Functions.Tests;
 
-/// <summary>A parameter declaration: <c>param name type [= default]</c> with its decorators.</summary>
-public sealed record BicepParam(string Name, string Type, bool HasDefault, bool Secure, IReadOnlyList<string>? Allowed);
-
-/// <summary>A module use: <c>module symbol 'path' = { params: { ... } }</c>.</summary>
-public sealed record BicepModule(string Symbol, string Path, IReadOnlyList<string> PassedParams);
-
 /// <summary>
-/// Just enough of a Bicep reader for the checks the compiler would make across files (it is not on
-/// this machine): declarations, module uses and the names they pass. Comments are removed first,
-/// outside of strings only ('https://...' is not a comment).
+/// A .bicep file of infra-bicep/ as the Bicep compiler compiled it in the build (Vigil.Infrastructure.csproj
+/// writes the ARM JSON of every one to infra-bicep/bin/arm/): what the compiler cannot check is read here.
 /// </summary>
-public sealed partial class BicepFile
+internal sealed class BicepFile
 {
-    public BicepFile(string path)
+    public static string Infra { get; } = Path.Combine(FunctionsApp.Root, "infra-bicep");
+
+    public static string Compiled { get; } = Path.Combine(Infra, "bin", "arm");
+
+    private BicepFile(string source, JsonElement template)
     {
-        Path = path;
-        Text = StripComments(File.ReadAllText(path));
-        Params = ReadParams(Text);
-        Outputs = [.. Output().Matches(Text).Select(m => m.Groups[1].Value)];
-        Modules = [.. Module().Matches(Text).Select(m => new BicepModule(m.Groups[1].Value, m.Groups[2].Value, BlockKeys(Text, "params", m.Index)))];
-        Resources = [.. Resource().Matches(Text).Select(m => (m.Groups[1].Value, m.Groups[2].Value, m.Index))];
+        Source = source;
+        Template = template;
     }
 
-    public string Path { get; }
-    public string Text { get; }
-    public IReadOnlyDictionary<string, BicepParam> Params { get; }
-    public IReadOnlyList<string> Outputs { get; }
-    public IReadOnlyList<BicepModule> Modules { get; }
+    /// <summary>The .bicep file's path relative to infra-bicep/, e.g. <c>modules/storage.bicep</c>.</summary>
+    public string Source { get; }
 
-    /// <summary>Symbol, type@version and where it starts.</summary>
-    public IReadOnlyList<(string Symbol, string Type, int Index)> Resources { get; }
+    public JsonElement Template { get; }
 
-    /// <summary>The keys of the first <c>key: { ... }</c> object after <paramref name="from"/>, at its top level.</summary>
-    public static IReadOnlyList<string> BlockKeys(string text, string key, int from)
+    public JsonElement Parameters => Template.GetProperty("parameters");
+
+    /// <summary>The compiler's hash of the template, also on the copy of a module that main.bicep embeds.</summary>
+    public string TemplateHash => Hash(Template);
+
+    /// <summary>The .bicep files, as paths relative to infra-bicep/.</summary>
+    public static IEnumerable<string> Sources() => Files("*.bicep");
+
+    /// <summary>The files of infra-bicep/ that match <paramref name="pattern"/>, build output excluded.</summary>
+    public static IEnumerable<string> Files(string pattern) =>
+        Directory.GetFiles(Infra, pattern, SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(Infra, f).Replace('\\', '/'))
+            .Where(f => !f.StartsWith("bin/", StringComparison.Ordinal) && !f.StartsWith("obj/", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal);
+
+    public static BicepFile Load(string path)
     {
-        var start = Regex.Match(text[from..], $@"\b{Regex.Escape(key)}\s*:\s*\{{");
-        if (!start.Success) return [];
-        var body = Balanced(text, from + start.Index + start.Length - 1);
-        var keys = new List<string>();
-        var depth = 0;
-        foreach (var line in body.Split('\n'))
+        var source = Path.Combine(Infra, path);
+        var json = Path.Combine(Compiled, Path.ChangeExtension(path, ".json"));
+        // Tests run with --no-build too: old ARM JSON would test yesterday's templates.
+        if (!File.Exists(json) || File.GetLastWriteTimeUtc(json) < File.GetLastWriteTimeUtc(source))
         {
-            if (depth == 0 && Key().Match(line) is { Success: true } k) keys.Add(k.Groups[1].Value.Trim('\''));
-            depth += line.Count(c => c is '{' or '[' or '(') - line.Count(c => c is '}' or ']' or ')');
+            throw new InvalidOperationException(
+                $"{json} is missing or older than {path}: build Serverless.sln (Vigil.Infrastructure compiles the templates).");
         }
-        return keys;
+        using var document = JsonDocument.Parse(File.ReadAllText(json));
+        return new BicepFile(path, document.RootElement.Clone());
     }
 
-    /// <summary>The text between the bracket at <paramref name="open"/> and its match, strings respected.</summary>
-    public static string Balanced(string text, int open)
+    public static string Hash(JsonElement template) =>
+        template.GetProperty("metadata").GetProperty("_generator").GetProperty("templateHash").GetString()!;
+
+    /// <summary>
+    /// Resources by symbolic name: languageVersion 2.0 (which user-defined types bring) keys them by it,
+    /// 1.0 lists them with their names.
+    /// </summary>
+    public IEnumerable<(string Symbol, JsonElement Resource)> Resources()
     {
-        var depth = 0;
-        var inString = false;
-        for (var i = open; i < text.Length; i++)
-        {
-            var c = text[i];
-            if (c == '\'') inString = !inString;
-            if (inString) continue;
-            if (c is '{' or '[' or '(') depth++;
-            if (c is '}' or ']' or ')' && --depth == 0) return text[(open + 1)..i];
-        }
-        throw new FormatException($"Unbalanced bracket at {open}.");
+        var resources = Template.GetProperty("resources");
+        return resources.ValueKind == JsonValueKind.Object
+            ? resources.EnumerateObject().Select(p => (p.Name, p.Value))
+            : resources.EnumerateArray().Select(r => (r.GetProperty("name").GetString()!, r));
     }
 
-    private static Dictionary<string, BicepParam> ReadParams(string text)
-    {
-        var result = new Dictionary<string, BicepParam>(StringComparer.Ordinal);
-        foreach (Match m in Param().Matches(text))
-        {
-            // Decorators are the lines right above the declaration, back to the previous blank line or statement.
-            var before = text[..m.Index];
-            var decorators = new StringBuilder();
-            var lines = before.Split('\n');
-            for (var i = lines.Length - 2; i >= 0 && !string.IsNullOrWhiteSpace(lines[i]) && !StatementStart().IsMatch(lines[i]); i--)
-            {
-                decorators.Insert(0, lines[i] + "\n");
-            }
-            var d = decorators.ToString();
-            var allowed = AllowedDecorator().Match(d) is { Success: true } a
-                ? a.Groups[1].Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(v => v.Trim('\'')).ToList()
-                : null;
-            result[m.Groups[1].Value] = new BicepParam(m.Groups[1].Value, m.Groups[2].Value, m.Groups[3].Success, d.Contains("@secure()", StringComparison.Ordinal), allowed);
-        }
-        return result;
-    }
+    public IEnumerable<(string Symbol, JsonElement Resource)> OfType(string type) =>
+        Resources().Where(r => r.Resource.GetProperty("type").GetString() == type);
 
-    private static string StripComments(string text)
-    {
-        var sb = new StringBuilder(text.Length);
-        var inString = false;
-        for (var i = 0; i < text.Length; i++)
-        {
-            var c = text[i];
-            if (!inString && c == '/' && i + 1 < text.Length && text[i + 1] == '/')
-            {
-                while (i < text.Length && text[i] != '\n') i++;
-                if (i < text.Length) sb.Append('\n');
-                continue;
-            }
-            if (c == '\'' && !(inString && i > 0 && text[i - 1] == '\\')) inString = !inString;
-            if (c == '\n') inString = false;
-            sb.Append(c);
-        }
-        return sb.ToString();
-    }
+    /// <summary>The one resource of <paramref name="type"/> that the template deploys (not one it only reads).</summary>
+    public JsonElement Single(string type) =>
+        OfType(type).Single(r => !(r.Resource.TryGetProperty("existing", out var e) && e.GetBoolean())).Resource;
 
-    [GeneratedRegex(@"^param\s+(\w+)\s+(\w+)(\s*=.*)?$", RegexOptions.Multiline)]
-    private static partial Regex Param();
-
-    [GeneratedRegex(@"^output\s+(\w+)\s", RegexOptions.Multiline)]
-    private static partial Regex Output();
-
-    [GeneratedRegex(@"^module\s+(\w+)\s+'([^']+)'\s*=", RegexOptions.Multiline)]
-    private static partial Regex Module();
-
-    [GeneratedRegex(@"^\s*resource\s+(\w+)\s+'([^']+)'", RegexOptions.Multiline)]
-    private static partial Regex Resource();
-
-    [GeneratedRegex(@"^\s*('[^']+'|\w+)\s*:")]
-    private static partial Regex Key();
-
-    [GeneratedRegex(@"^(param |var |resource |module |output |targetScope|\}|\])")]
-    private static partial Regex StatementStart();
-
-    [GeneratedRegex(@"@allowed\(\s*\[([^\]]*)\]\s*\)", RegexOptions.Singleline)]
-    private static partial Regex AllowedDecorator();
+    /// <summary>An ARM expression without its brackets: <c>[parameters('x')]</c> is <c>parameters('x')</c>.</summary>
+    public static string Expression(JsonElement value) => value.GetString()!.TrimStart('[').TrimEnd(']');
 }

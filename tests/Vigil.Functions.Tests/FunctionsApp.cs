@@ -1,11 +1,8 @@
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Vigil.Api;
-using Vigil.Core;
+using Vigil.Hosting;
 using Vigil.IntegrationTests.Infrastructure;
-using Vigil.Notifications;
-using Vigil.Postgres;
 
 namespace Vigil.Functions.Tests;
 
@@ -19,7 +16,7 @@ internal static class FunctionsApp
     {
         var services = new ServiceCollection().AddLogging();
         first?.Invoke(services);
-        services.AddVigilCore(configuration).AddVigilPostgres(configuration).AddVigilNotifications(configuration).AddVigilApi().AddVigilFunctions(configuration);
+        services.AddVigil(configuration).AddVigilFunctions(configuration);
         return services.BuildServiceProvider(options ?? new ServiceProviderOptions());
     }
 

@@ -2,92 +2,102 @@ using System.Reflection;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Azure.Functions.Worker;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Vigil.Api;
 using Vigil.Core.Jobs;
 
 namespace Vigil.Functions.Tests;
 
-/// <summary>The Functions app declares exactly the contract's routes and the timers, as the local host serves them.</summary>
+/// <summary>
+/// The functions the worker SDK generated metadata for are exactly the contract's routes and the
+/// timers the local host runs, with the triggers and bindings the Functions host needs.
+/// </summary>
 public partial class FunctionsContractTests
 {
-    private static readonly MethodInfo[] Functions = [.. typeof(HttpFunctions).Assembly.GetTypes()
-        .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly))
-        .Where(m => m.GetCustomAttribute<FunctionAttribute>() is not null)];
+    private static readonly IReadOnlyList<MetadataFunction> Metadata = GeneratedMetadata.Functions;
 
-    private static T? Trigger<T>(MethodInfo method) where T : Attribute =>
-        method.GetParameters().Select(p => p.GetCustomAttribute<T>()).FirstOrDefault(a => a is not null);
-
-    /// <summary>Route parameters are matched by position, not by name ({run_id} and {runId} are the same route).</summary>
+    /// <summary>Route parameters are matched by position ({run_id} and {runId} are the same route).</summary>
     private static string Shape(string template) => RouteParameter().Replace(template, "{}");
 
     [Fact]
-    public void Every_contract_route_has_one_anonymous_http_function_with_the_same_method_and_route()
+    public void Every_contract_route_is_one_anonymous_http_function_with_its_method_and_route_and_nothing_else_is()
     {
-        var http = Functions.Where(f => Trigger<HttpTriggerAttribute>(f) is not null).ToList();
+        var http = Metadata.Where(f => f.Trigger?.Type == "httpTrigger").ToDictionary(f => f.Name);
         foreach (var route in ApiRoutes.All)
         {
-            var function = Assert.Single(http, f => f.GetCustomAttribute<FunctionAttribute>()!.Name == route.FunctionName);
-            var trigger = Trigger<HttpTriggerAttribute>(function)!;
-            Assert.Equal(AuthorizationLevel.Anonymous, trigger.AuthLevel);
-            Assert.Equal([route.Method.ToLowerInvariant()], trigger.Methods!);
-            Assert.Equal(Shape(route.Template), Shape("/api/" + trigger.Route));
-            Assert.Equal(typeof(Task<Microsoft.AspNetCore.Http.IResult>), function.ReturnType);
+            Assert.True(http.TryGetValue(route.FunctionName, out var function), $"no HTTP function {route.FunctionName} for {route.Method} {route.Template}");
+            var trigger = function.Trigger!;
+            Assert.Equal("Anonymous", trigger.Text("authLevel"));
+            Assert.Equal([route.Method.ToLowerInvariant()], trigger.List("methods"));
+            // host.json's routePrefix puts every function route under /api.
+            Assert.Equal(Shape(route.Template), Shape("/api/" + trigger.Text("route")));
+            Assert.Contains(function.Bindings, b => b is { Type: "http", Direction: "Out", Name: "$return" });
         }
-        Assert.Equal(ApiRoutes.All.Count, http.Count);
+        Assert.Equal(ApiRoutes.All.Select(r => r.FunctionName).Order(), http.Keys.Order());
     }
 
     [Fact]
-    public void Route_parameters_bind_to_parameters_of_the_same_name()
+    public void Route_parameters_of_every_http_function_bind_to_parameters_of_the_same_name()
     {
-        foreach (var function in Functions.Where(f => Trigger<HttpTriggerAttribute>(f) is not null))
+        foreach (var function in Metadata.Where(f => f.Trigger?.Type == "httpTrigger"))
         {
-            var names = RouteParameter().Matches(Trigger<HttpTriggerAttribute>(function)!.Route!).Select(m => m.Groups[1].Value);
-            foreach (var name in names) Assert.Contains(function.GetParameters(), p => p.Name == name && p.ParameterType == typeof(string));
+            var method = Method(function);
+            foreach (Match parameter in RouteParameter().Matches(function.Trigger!.Text("route")!))
+            {
+                Assert.Contains(method.GetParameters(), p => p.Name == parameter.Groups[1].Value && p.ParameterType == typeof(string));
+            }
         }
     }
 
     [Fact]
-    public void Every_timer_job_of_the_local_host_is_a_timer_function_on_the_same_schedule_setting()
+    public void Every_timer_job_is_a_timer_function_on_its_schedule_setting_with_the_singleton_monitor()
     {
         using var services = FunctionsApp.Services(FunctionsApp.MinimalConfiguration());
         var jobs = services.GetServices<ITimerJob>().ToDictionary(j => j.Name);
-        var timers = Functions.Where(f => Trigger<TimerTriggerAttribute>(f) is not null).ToDictionary(f => f.GetCustomAttribute<FunctionAttribute>()!.Name);
+        var timers = Metadata.Where(f => f.Trigger?.Type == "timerTrigger").ToDictionary(f => f.Name);
 
         Assert.Equal(jobs.Keys.Order(), timers.Keys.Order());
         foreach (var (name, function) in timers)
         {
-            var trigger = Trigger<TimerTriggerAttribute>(function)!;
-            Assert.Equal($"%{jobs[name].ScheduleSetting}%", trigger.Schedule);
-            Assert.True(trigger.UseMonitor);
-            Assert.False(trigger.RunOnStartup);
-            Assert.Contains(function.GetParameters(), p => p.ParameterType == typeof(CancellationToken));
+            var trigger = function.Trigger!;
+            Assert.Equal($"%{jobs[name].ScheduleSetting}%", trigger.Text("schedule"));
+            Assert.True(trigger.Flag("useMonitor"));
+            Assert.NotEqual(true, trigger.Flag("runOnStartup"));
+            Assert.Contains(Method(function).GetParameters(), p => p.ParameterType == typeof(CancellationToken));
         }
+    }
+
+    [Fact]
+    public void The_escalation_is_an_orchestration_with_one_activity_and_the_functions_that_start_and_stop_it_bind_a_durable_client()
+    {
+        var orchestrator = Assert.Single(Metadata, f => f.Trigger?.Type == "orchestrationTrigger");
+        Assert.Equal(nameof(EscalationOrchestration.AlertEscalation), orchestrator.Name);
+        Assert.True(Method(orchestrator).IsStatic, "an orchestrator keeps no state between replays");
+        var activity = Assert.Single(Metadata, f => f.Trigger?.Type == "activityTrigger");
+        Assert.Equal(nameof(EscalationOrchestration.SendEscalationLevel), activity.Name);
+
+        var withClient = Metadata.Where(f => f.Bindings.Any(b => b is { Type: "durableClient", Direction: "In" })).Select(f => f.Name).Order();
+        Assert.Equal(["AcknowledgeAlert", TimerJobNames.EvaluateAlerts], withClient);
+    }
+
+    [Fact]
+    public void The_metadata_lists_every_function_of_the_app_and_only_those()
+    {
+        var attributed = typeof(HttpFunctions).Assembly.GetTypes()
+            .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly))
+            .Select(m => m.GetCustomAttribute<FunctionAttribute>()?.Name).OfType<string>();
+        Assert.Equal(attributed.Order(), Metadata.Select(f => f.Name).Order());
+        Assert.Equal(ApiRoutes.All.Count + 4 + 2, Metadata.Count);
     }
 
     [Fact]
     public void Every_function_class_is_created_from_the_apps_services_as_the_worker_does()
     {
         using var services = FunctionsApp.Services(FunctionsApp.MinimalConfiguration(), options: new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
-        var classes = Functions.Where(f => !f.IsStatic).Select(f => f.DeclaringType!).Distinct().ToList();
+        var classes = Metadata.Select(Method).Where(m => !m.IsStatic).Select(m => m.DeclaringType!).Distinct().ToList();
         Assert.Equal(3, classes.Count);
         // The worker activates a function's class per invocation with ActivatorUtilities.
         foreach (var type in classes) Assert.NotNull(ActivatorUtilities.CreateInstance(services, type));
-    }
-
-    [Fact]
-    public void The_escalation_is_an_orchestration_with_one_activity_and_the_ack_function_can_signal_it()
-    {
-        var orchestrator = Assert.Single(Functions, f => Trigger<OrchestrationTriggerAttribute>(f) is not null);
-        Assert.Equal(nameof(EscalationOrchestration.AlertEscalation), orchestrator.GetCustomAttribute<FunctionAttribute>()!.Name);
-        Assert.True(orchestrator.IsStatic);
-        var activity = Assert.Single(Functions, f => Trigger<ActivityTriggerAttribute>(f) is not null);
-        Assert.Equal(nameof(EscalationOrchestration.SendEscalationLevel), activity.GetCustomAttribute<FunctionAttribute>()!.Name);
-        var ack = Functions.Single(f => f.GetCustomAttribute<FunctionAttribute>()!.Name == "AcknowledgeAlert");
-        Assert.Contains(ack.GetParameters(), p => p.GetCustomAttribute<DurableClientAttribute>() is not null);
-        var evaluate = Functions.Single(f => f.GetCustomAttribute<FunctionAttribute>()!.Name == TimerJobNames.EvaluateAlerts);
-        Assert.Contains(evaluate.GetParameters(), p => p.GetCustomAttribute<DurableClientAttribute>() is not null);
     }
 
     [Fact]
@@ -96,7 +106,7 @@ public partial class FunctionsContractTests
         var sample = FunctionsApp.SampleValues();
         var bicep = File.ReadAllText(Path.Combine(FunctionsApp.Root, "infra-bicep", "modules", "functionapp.bicep"));
         var hostJson = File.ReadAllText(Path.Combine(FunctionsApp.Root, "host.json"));
-        var settings = Functions.Select(Trigger<TimerTriggerAttribute>).OfType<TimerTriggerAttribute>().Select(t => t.Schedule.Trim('%'))
+        var settings = Metadata.Select(f => f.Trigger?.Text("schedule")).OfType<string>().Select(s => s.Trim('%'))
             .Concat(SettingReference().Matches(hostJson).Select(m => m.Groups[1].Value))
             .Distinct().ToList();
         Assert.Contains("TaskHubName", settings);
@@ -108,12 +118,22 @@ public partial class FunctionsContractTests
     }
 
     [Fact]
-    public void Host_json_prefixes_routes_with_api_and_names_the_task_hub_from_a_setting()
+    public void Host_json_prefixes_routes_with_api_names_the_task_hub_from_a_setting_and_refuses_a_second_running_instance()
     {
         using var host = JsonDocument.Parse(File.ReadAllText(Path.Combine(FunctionsApp.Root, "host.json")));
         var extensions = host.RootElement.GetProperty("extensions");
         Assert.Equal("api", extensions.GetProperty("http").GetProperty("routePrefix").GetString());
-        Assert.Equal("%TaskHubName%", extensions.GetProperty("durableTask").GetProperty("hubName").GetString());
+        var durable = extensions.GetProperty("durableTask");
+        Assert.Equal("%TaskHubName%", durable.GetProperty("hubName").GetString());
+        Assert.Equal("NonRunningStates", durable.GetProperty("overridableExistingInstanceStates").GetString());
+    }
+
+    /// <summary>The method the metadata's entry point names, in the app's assembly.</summary>
+    private static MethodInfo Method(MetadataFunction function)
+    {
+        var dot = function.EntryPoint.LastIndexOf('.');
+        var type = typeof(HttpFunctions).Assembly.GetType(function.EntryPoint[..dot], throwOnError: true)!;
+        return type.GetMethod(function.EntryPoint[(dot + 1)..])!;
     }
 
     [GeneratedRegex(@"\{([^}]+)\}")]

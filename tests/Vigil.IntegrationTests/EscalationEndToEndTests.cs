@@ -123,10 +123,29 @@ public class EscalationEndToEndTests
     }
 
     [Fact]
+    public async Task Without_a_public_url_notifications_link_to_the_address_the_local_host_listens_on()
+    {
+        await using var receivers = await Receivers.StartAsync();
+        var settings = receivers.Settings(TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(10));
+        settings["ConnectionStrings:Postgres"] = TestPostgres.NewSchema(out _);
+        settings["VIGIL_ADMIN_KEY"] = "admin-" + Guid.NewGuid().ToString("N");
+        await using var host = await LocalHostProcess.StartAsync(settings);
+        using var admin = new HttpClient { BaseAddress = new Uri(host.Url) };
+        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", settings["VIGIL_ADMIN_KEY"]);
+        var id = await FireSlaViolationAsync(admin);
+
+        var webhook = Assert.Single(await receivers.Webhook.WaitForAsync(1, Patience));
+        Assert.Equal($"{host.Url}/api/alerts/{id}/ack", webhook.Json.GetProperty("ack_url").GetString());
+        Assert.Contains($"{host.Url}/api/alerts/{id}/ack", Assert.Single(receivers.Slack.Received).Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Killing_and_restarting_the_local_host_between_levels_sends_each_level_exactly_once()
     {
         await using var receivers = await Receivers.StartAsync();
-        var settings = receivers.Settings(level2: TimeSpan.FromSeconds(4), level3: TimeSpan.FromSeconds(9));
+        // Long enough that firing finishes well before level 2 even on a loaded machine.
+        var (level2, level3) = (TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(16));
+        var settings = receivers.Settings(level2, level3);
         settings["ConnectionStrings:Postgres"] = TestPostgres.NewSchema(out _);
         settings["VIGIL_ADMIN_KEY"] = "admin-" + Guid.NewGuid().ToString("N");
 
@@ -139,9 +158,11 @@ public class EscalationEndToEndTests
         }
         Assert.Single(receivers.Slack.Received);
         first.Kill();
+        var firedAt = receivers.Slack.Received[0].At;
 
         // Level 2 comes due while no host runs; the next host sends it on start, then level 3 on time.
-        await Task.Delay(TimeSpan.FromSeconds(5));
+        var level2Due = firedAt + level2 + TimeSpan.FromSeconds(1) - DateTimeOffset.UtcNow;
+        if (level2Due > TimeSpan.Zero) await Task.Delay(level2Due);
         Assert.Single(receivers.Slack.Received);
         await using var second = await LocalHostProcess.StartAsync(settings);
         Assert.Equal([1, 2], (await receivers.Webhook.WaitForAsync(2, Patience)).Select(WebhookLevel));

@@ -3,9 +3,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 using Vigil.Api;
-using Vigil.Core;
-using Vigil.Notifications;
-using Vigil.Postgres;
+using Vigil.Hosting;
 
 namespace Vigil.Bench;
 
@@ -46,7 +44,7 @@ internal sealed class BenchHost : IAsyncDisposable
             ["VIGIL_ADMIN_KEY"] = adminKey,
         });
         if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
-        builder.Services.AddVigilCore(builder.Configuration).AddVigilPostgres(builder.Configuration).AddVigilNotifications(builder.Configuration).AddVigilApi();
+        builder.Services.AddVigil(builder.Configuration);
         replace?.Invoke(builder.Services);
         var app = builder.Build();
         app.MapVigilApi();

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 
 namespace Vigil.Core.Alerts;
 
@@ -12,11 +11,11 @@ public sealed partial class EscalationService(
     IAlertStore alerts,
     INotificationSender sender,
     EscalationPolicy policy,
-    IOptionsMonitor<AlertingOptions> options,
+    PublicUrl publicUrl,
     TimeProvider time,
     ILogger<EscalationService> logger)
 {
-    public string AckUrl(Guid alertId) => $"{options.CurrentValue.PublicUrl.TrimEnd('/')}/api/alerts/{alertId}/ack";
+    public string AckUrl(Guid alertId) => $"{publicUrl.Base}/api/alerts/{alertId}/ack";
 
     /// <summary>
     /// Sends <paramref name="level"/> if the alert is still firing (the Durable activity and the local

@@ -100,15 +100,6 @@ public interface IEscalationDriver
     Task OnFiredAsync(IReadOnlyList<Alert> fired, CancellationToken cancellationToken);
 }
 
-/// <summary>Section <c>Vigil</c>: the address notifications link to for acknowledging.</summary>
-public sealed class AlertingOptions
-{
-    public const string Section = "Vigil:Alerting";
-
-    /// <summary>Base URL of this API as people reach it (for ack links); setting <c>Vigil__Alerting__PublicUrl</c>.</summary>
-    public string PublicUrl { get; set; } = "http://localhost:7071";
-}
-
 /// <summary>
 /// The default: nothing beyond the level 1 due row the evaluation wrote. The local host replaces it
 /// with one that also sends level 1 at once.
