@@ -36,7 +36,8 @@ internal static class BatchRun
         var failed = 0;
         for (var i = 0; i < items; i++)
         {
-            var ok = world.Random.NextDouble() > 0.03;
+            // A run is only ~50 calls: at 3% failures high_error_rate (5%, 20 samples) fired on chance alone.
+            var ok = world.Random.NextDouble() > 0.01;
             if (!ok) failed++;
             events.Add(new Dictionary<string, object?>
             {

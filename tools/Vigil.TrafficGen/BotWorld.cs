@@ -5,7 +5,10 @@ namespace Vigil.TrafficGen;
 /// <summary>
 /// Three bots of a real-estate assistant, as the seed write-ups describe them: lead_bot qualifies
 /// leads and hands off to buyer_bot or seller_bot. Latencies are log-normal around the SLA targets
-/// with a slow tail; every tenth minute lead_bot has a slow spell so SLA violations show up.
+/// with a slow tail. Two incidents repeat every ten minutes so that alerts show up: lead_bot has a slow
+/// spell in minute 7 (SLA violations), and buyer_bot's provider fails a third of its calls in minutes 1
+/// and 2, long enough for the critical <c>high_error_rate</c> rule to fire and stay firing through
+/// every escalation level of <c>./run --demo</c> (levels at 0, 1 and 2 minutes).
 /// </summary>
 internal sealed class BotWorld(Random random)
 {
@@ -28,6 +31,8 @@ internal sealed class BotWorld(Random random)
 
     public bool LeadBotDegraded(TimeSpan sinceStart) => (int)sinceStart.TotalMinutes % 10 == 7;
 
+    public bool BuyerBotFailing(TimeSpan sinceStart) => (int)sinceStart.TotalMinutes % 10 is 1 or 2;
+
     public IEnumerable<Dictionary<string, object?>> NextInteraction(DateTimeOffset now, TimeSpan sinceStart)
     {
         var bot = Pick(Bots, [0.5, 0.25, 0.25]);
@@ -35,6 +40,7 @@ internal sealed class BotWorld(Random random)
         var conversation = $"conv-{_run}-{random.Next(5_000)}";
         var user = $"user-{random.Next(2_000)}";
         var slowSpell = bot.Name == "lead_bot" && LeadBotDegraded(sinceStart);
+        var failing = bot.Name == "buyer_bot" && BuyerBotFailing(sinceStart);
         var at = now.AddMilliseconds(-random.Next(0, 1000));
         var total = 0.0;
 
@@ -43,7 +49,8 @@ internal sealed class BotWorld(Random random)
         {
             var latency = LogNormal(operation.MedianMs / calls, operation.Sigma) * (slowSpell ? 4.5 : 1) * (random.NextDouble() < 0.02 ? 3 + (random.NextDouble() * 5) : 1);
             total += latency;
-            var error = random.NextDouble() < 0.025 ? Pick(["rate_limit", "timeout", "server_error"], [0.4, 0.4, 0.2]) : null;
+            var error = failing && random.NextDouble() < 0.35 ? "server_error"
+                : random.NextDouble() < 0.025 ? Pick(["rate_limit", "timeout", "server_error"], [0.4, 0.4, 0.2]) : null;
             var input = random.Next(400, 6000);
             var cached = random.NextDouble() < 0.6 ? (int)(input * random.Next(30, 90) / 100.0) : 0;
             var model = random.NextDouble() < 0.01 ? "in-house-ranker" : bot.Model;
@@ -87,13 +94,14 @@ internal sealed class BotWorld(Random random)
         if (bot.Name == "lead_bot" && operation.Name == "handoff")
         {
             var target = random.NextDouble() < 0.55 ? "buyer_bot" : "seller_bot";
-            var blocked = random.NextDouble() < 0.03;
+            // Below the 5% of handoff_failure, which should fire on an incident, not on ordinary traffic.
+            var blocked = random.NextDouble() < 0.012;
             yield return Event("handoff", bot.Name, "handoff", at, conversation, user, new()
             {
                 ["target_bot"] = target,
                 ["duration_ms"] = Math.Round(LogNormal(40, 0.4), 1),
                 ["blocked"] = blocked,
-                ["success"] = !blocked && random.NextDouble() > 0.02,
+                ["success"] = !blocked && random.NextDouble() > 0.005,
             });
         }
 

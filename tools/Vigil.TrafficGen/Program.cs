@@ -82,7 +82,9 @@ while (!stop.IsCancellationRequested)
     if (DateTimeOffset.UtcNow - lastReport > TimeSpan.FromSeconds(30))
     {
         lastReport = DateTimeOffset.UtcNow;
-        Console.WriteLine($"[demo] {sent:N0} events sent, {accepted:N0} accepted, {failures} failed requests{(world.LeadBotDegraded(tick - started) ? " — lead_bot is having a slow spell" : "")}");
+        var incident = world.BuyerBotFailing(tick - started) ? " - buyer_bot's provider is failing a third of its calls"
+            : world.LeadBotDegraded(tick - started) ? " - lead_bot is having a slow spell" : "";
+        Console.WriteLine($"[demo] {sent:N0} events sent, {accepted:N0} accepted, {failures} failed requests{incident}");
     }
     var wait = TimeSpan.FromSeconds(1) - (DateTimeOffset.UtcNow - tick);
     if (wait > TimeSpan.Zero)
