@@ -103,15 +103,20 @@ public class EscalationEndToEndTests
     public async Task Acknowledging_between_level_one_and_two_means_level_two_is_never_sent()
     {
         await using var receivers = await Receivers.StartAsync();
-        await using var app = await VigilApp.StartAsync(receivers.Settings(level2: TimeSpan.FromSeconds(3), level3: TimeSpan.FromSeconds(6)));
+        // Level 2 far enough out that firing and acknowledging finish before it even on a loaded machine.
+        var level2 = TimeSpan.FromSeconds(12);
+        await using var app = await VigilApp.StartAsync(receivers.Settings(level2: level2, level3: level2 * 2));
         using var admin = app.AdminClient();
+        using var operatorClient = app.Client(await app.CreateKeyAsync("operator"));
         var id = await FireSlaViolationAsync(admin);
         Assert.Single(receivers.Slack.Received);
 
-        using var operatorClient = app.Client(await app.CreateKeyAsync("operator"));
         Assert.Equal(HttpStatusCode.OK, (await operatorClient.PostAsync($"/api/alerts/{id}/ack", VigilApp.Json("{}"))).StatusCode);
 
-        await Task.Delay(TimeSpan.FromSeconds(8));
+        // Past the moment level 2 was due: nothing more arrives.
+        var firedAt = (await Traffic.GetJsonAsync(admin, $"/api/alerts/{id}")).GetProperty("fired_at").GetDateTimeOffset();
+        var pastLevel2 = firedAt + level2 + TimeSpan.FromSeconds(2) - DateTimeOffset.UtcNow;
+        if (pastLevel2 > TimeSpan.Zero) await Task.Delay(pastLevel2);
         Assert.Single(receivers.Slack.Received);
         Assert.Single(receivers.Webhook.Received);
         Assert.Single(receivers.Smtp.Mails);
@@ -144,7 +149,7 @@ public class EscalationEndToEndTests
     {
         await using var receivers = await Receivers.StartAsync();
         // Long enough that firing finishes well before level 2 even on a loaded machine.
-        var (level2, level3) = (TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(16));
+        var (level2, level3) = (TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(28));
         var settings = receivers.Settings(level2, level3);
         settings["ConnectionStrings:Postgres"] = TestPostgres.NewSchema(out _);
         settings["VIGIL_ADMIN_KEY"] = "admin-" + Guid.NewGuid().ToString("N");
@@ -159,6 +164,7 @@ public class EscalationEndToEndTests
         Assert.Single(receivers.Slack.Received);
         first.Kill();
         var firedAt = receivers.Slack.Received[0].At;
+        Assert.True(DateTimeOffset.UtcNow < firedAt + level2, "firing took longer than level 2's delay; the test cannot tell a restart from a late send");
 
         // Level 2 comes due while no host runs; the next host sends it on start, then level 3 on time.
         var level2Due = firedAt + level2 + TimeSpan.FromSeconds(1) - DateTimeOffset.UtcNow;
