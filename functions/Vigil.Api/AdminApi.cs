@@ -11,8 +11,13 @@ namespace Vigil.Api;
 /// </summary>
 public sealed class AdminApi(ApiGate gate, TimerJobRunner runner)
 {
-    public Task<IResult> RunFunctionAsync(HttpContext context, string name) => gate.RunAsync(context, Permission.Admin, async (_, cancellationToken) =>
+    public Task<IResult> RunFunctionAsync(HttpContext context, string name) => gate.RunAsync(context, Permission.Admin, async (principal, cancellationToken) =>
     {
+        // A timer function works on every tenant's data at once: not something one tenant's key may start.
+        if (principal!.TenantId is { } tenant)
+        {
+            return Problems.Forbidden($"This key is bound to tenant '{tenant}'; timer functions run for every tenant and need an unbound admin key.");
+        }
         if (runner.Find(name) is not { } job)
         {
             return Problems.NotFound($"No timer function '{name}'. Known: {string.Join(", ", runner.Jobs.Select(j => j.Name).Order())}.");

@@ -4,7 +4,11 @@ using Vigil.Core.Auth;
 
 namespace Vigil.Api;
 
-/// <summary><c>POST /api/keys</c>, <c>GET /api/keys</c>, <c>DELETE /api/keys/{id}</c> (admin).</summary>
+/// <summary>
+/// <c>POST /api/keys</c>, <c>GET /api/keys</c>, <c>DELETE /api/keys/{id}</c> (admin). A tenant's admin
+/// creates keys bound to its own tenant only, never with a role above its own, and lists and
+/// revokes only its tenant's keys: another tenant's key, or an unbound one, is not found.
+/// </summary>
 public sealed class KeysApi(ApiGate gate, ApiKeyService keys)
 {
     public Task<IResult> CreateAsync(HttpContext context) => gate.RunAsync(context, Permission.Admin, async (principal, cancellationToken) =>
@@ -15,12 +19,19 @@ public sealed class KeysApi(ApiGate gate, ApiKeyService keys)
         var errors = new FieldErrors();
         var name = JsonFields.String(body, "name", errors, required: true, maxLength: 100);
         var roleText = JsonFields.String(body, "role", errors, required: true, maxLength: 20);
-        var tenant = JsonFields.String(body, "tenant_id", errors, required: false, maxLength: 64);
+        var requested = JsonFields.String(body, "tenant_id", errors, required: false, maxLength: Tenancy.MaxTenantLength);
         JsonFields.RejectUnknown(body, errors, "name", "role", "tenant_id");
         var role = ApiRole.Admin;
         if (roleText is not null && !ApiRoles.TryParse(roleText, out role))
         {
             errors.Add("role", $"role must be one of {string.Join(", ", ApiRoles.Names)}.");
+        }
+        // A key without tenant_id from a tenant's admin is bound to that tenant: it can never mint an unbound key.
+        var (tenant, forbidden) = Tenancy.Address(principal!, requested);
+        if (forbidden is not null) return forbidden;
+        if (roleText is not null && role > principal!.Role)
+        {
+            return Problems.Forbidden($"A key with role '{principal.Role.ToName()}' may not create a key with the higher role '{role.ToName()}'.");
         }
         if (errors.Any) return errors.ToProblem();
 
@@ -30,14 +41,18 @@ public sealed class KeysApi(ApiGate gate, ApiKeyService keys)
             ApiJson.Options, statusCode: StatusCodes.Status201Created);
     });
 
-    public Task<IResult> ListAsync(HttpContext context) => gate.RunAsync(context, Permission.Admin, async (_, cancellationToken) =>
+    public Task<IResult> ListAsync(HttpContext context) => gate.RunAsync(context, Permission.Admin, async (principal, cancellationToken) =>
     {
-        var list = await keys.ListAsync(cancellationToken);
+        var q = new QueryReader(context.Request.Query, ["tenant_id"]);
+        var (scope, forbidden) = Tenancy.List(principal!, Tenancy.Requested(q));
+        if (forbidden is not null) return forbidden;
+        if (q.Errors.Any) return q.Errors.ToProblem();
+        var list = await keys.ListAsync(scope, cancellationToken);
         return ApiResults.Json(new { keys = list.Select(k => new KeyView(k.Id, k.Name, k.Role.ToName(), k.TenantId, k.CreatedAt, k.CreatedBy, k.RevokedAt)) });
     });
 
     public Task<IResult> RevokeAsync(HttpContext context, string id) => gate.RunAsync(context, Permission.Admin, async (principal, cancellationToken) =>
-        await keys.RevokeAsync(id, principal!.KeyId, cancellationToken) switch
+        await keys.RevokeAsync(id, principal!.KeyId, principal.Scope, cancellationToken) switch
         {
             RevokeOutcome.Revoked => Results.NoContent(),
             RevokeOutcome.Managed => Problems.Conflict($"Key '{id}' is seeded from {AuthOptions.AdminKeySetting}; change that setting to rotate it."),

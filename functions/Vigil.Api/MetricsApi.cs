@@ -1,10 +1,12 @@
+using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Vigil.Core.Auth;
+using Vigil.Core.Events;
 using Vigil.Core.Metrics;
 
 namespace Vigil.Api;
 
-/// <summary>The metrics routes: latency, summary, cost, SLA compliance and SLA targets.</summary>
+/// <summary>The metrics routes: latency, summary, cost, SLA compliance and SLA targets (global, or a tenant's: <see cref="Tenancy"/>).</summary>
 public sealed class MetricsApi(ApiGate gate, MetricsService metrics, ISlaTargetStore slaTargets, TimeProvider time)
 {
     private static readonly string[] SummaryGroups = ["bot", "operation", "model", "tenant_id", "type", "batch_job"];
@@ -57,42 +59,83 @@ public sealed class MetricsApi(ApiGate gate, MetricsService metrics, ISlaTargetS
         var (filter, forbidden) = q.Filter(principal!, ["tenant_id", "bot", "operation", "model", "type"]);
         if (forbidden is not null) return forbidden;
         if (q.Errors.Any) return q.Errors.ToProblem();
-        return ApiResults.Json(await metrics.SlaAsync(window, filter, cancellationToken));
+        // Whose view: the key's tenant, or the one tenant an unbound key asks for (its targets, and the global defaults).
+        var viewTenant = principal!.TenantId ?? (filter.Get(Dimension.TenantId) is [var one] ? one : null);
+        return ApiResults.Json(await metrics.SlaAsync(window, filter, viewTenant, cancellationToken));
     });
 
-    public Task<IResult> ListSlaTargetsAsync(HttpContext context) => gate.RunAsync(context, Permission.Read, async (_, cancellationToken) =>
+    public Task<IResult> ListSlaTargetsAsync(HttpContext context) => gate.RunAsync(context, Permission.Read, async (principal, cancellationToken) =>
     {
-        var targets = await slaTargets.ListAsync(cancellationToken);
+        var q = new QueryReader(context.Request.Query, ["tenant_id"]);
+        var (scope, forbidden) = Tenancy.List(principal!, Tenancy.Requested(q));
+        if (forbidden is not null) return forbidden;
+        if (q.Errors.Any) return q.Errors.ToProblem();
+        var targets = await slaTargets.ListAsync(scope, cancellationToken);
         return ApiResults.Json(new { targets = targets.Select(View) });
     });
 
-    public Task<IResult> PutSlaTargetAsync(HttpContext context, string bot, string operation) => gate.RunAsync(context, Permission.Admin, async (_, cancellationToken) =>
+    public Task<IResult> PutSlaTargetAsync(HttpContext context, string bot, string operation) => gate.RunAsync(context, Permission.Admin, async (principal, cancellationToken) =>
     {
+        var q = new QueryReader(context.Request.Query, ["tenant_id"]);
+        var fromQuery = Tenancy.Requested(q);
         var (body, problem) = await HttpBody.ReadObjectAsync(context.Request, cancellationToken);
         if (problem is not null) return problem;
-        var errors = new FieldErrors();
+        var errors = q.Errors;
+        var fromBody = JsonFields.String(body, "tenant_id", errors, required: false, maxLength: Tenancy.MaxTenantLength);
+        var (tenant, forbidden) = Tenancy.Write(principal!, fromQuery, fromBody, errors);
+        if (forbidden is not null) return forbidden;
         if (!Names.IsValid(bot)) errors.Add("bot", "bot must be 1 to 64 characters of lower-case letters, digits, '_', '.' and '-'.");
         if (operation.Length is 0 or > 64) errors.Add("operation", "operation must be 1 to 64 characters.");
         var p50 = JsonFields.PositiveNumber(body, "p50_ms", errors);
         var p95 = JsonFields.PositiveNumber(body, "p95_ms", errors);
         var p99 = JsonFields.PositiveNumber(body, "p99_ms", errors);
-        JsonFields.RejectUnknown(body, errors, "p50_ms", "p95_ms", "p99_ms");
+        var eventTypes = EventTypesField(body, errors) ?? SlaTarget.DefaultEventTypes(bot, operation);
+        JsonFields.RejectUnknown(body, errors, "p50_ms", "p95_ms", "p99_ms", "event_types", "tenant_id");
         if (p50 is { } a && p95 is { } b && p99 is { } c && !(a <= b && b <= c))
         {
             errors.Add("p95_ms", "targets must satisfy p50_ms ≤ p95_ms ≤ p99_ms.");
         }
         if (errors.Any) return errors.ToProblem();
-        var target = new SlaTarget(bot, operation, p50!.Value, p95!.Value, p99!.Value, time.GetUtcNow());
+        var target = new SlaTarget(tenant, bot, operation, p50!.Value, p95!.Value, p99!.Value, eventTypes, time.GetUtcNow());
         var created = await slaTargets.UpsertAsync(target, cancellationToken);
         return ApiResults.Json(View(target), created ? StatusCodes.Status201Created : StatusCodes.Status200OK);
     });
 
-    public Task<IResult> DeleteSlaTargetAsync(HttpContext context, string bot, string operation) => gate.RunAsync(context, Permission.Admin, async (_, cancellationToken) =>
-        await slaTargets.DeleteAsync(bot, operation, cancellationToken)
+    public Task<IResult> DeleteSlaTargetAsync(HttpContext context, string bot, string operation) => gate.RunAsync(context, Permission.Admin, async (principal, cancellationToken) =>
+    {
+        var q = new QueryReader(context.Request.Query, ["tenant_id"]);
+        var (tenant, forbidden) = Tenancy.Address(principal!, Tenancy.Requested(q));
+        if (forbidden is not null) return forbidden;
+        if (q.Errors.Any) return q.Errors.ToProblem();
+        return await slaTargets.DeleteAsync(tenant, bot, operation, cancellationToken)
             ? Results.NoContent()
-            : Problems.NotFound($"No SLA target for bot '{bot}' and operation '{operation}'."));
+            : Problems.NotFound($"No SLA target for bot '{bot}' and operation '{operation}'.");
+    });
 
-    private static object View(SlaTarget t) => new { bot = t.Bot, operation = t.Operation, p50_ms = t.P50Ms, p95_ms = t.P95Ms, p99_ms = t.P99Ms, updated_at = t.UpdatedAt };
+    /// <summary><c>event_types</c>: a non-empty array of event type names; null when absent (the default applies).</summary>
+    private static string[]? EventTypesField(JsonElement body, FieldErrors errors)
+    {
+        if (!body.TryGetProperty("event_types", out var element) || element.ValueKind == JsonValueKind.Null) return null;
+        if (element.ValueKind != JsonValueKind.Array || element.GetArrayLength() == 0
+            || element.EnumerateArray().Any(e => e.ValueKind != JsonValueKind.String || !EventTypes.TryParse(e.GetString(), out _)))
+        {
+            errors.Add("event_types", $"event_types must be a non-empty array of event types: {string.Join(", ", EventTypes.Names)}.");
+            return null;
+        }
+        return [.. element.EnumerateArray().Select(e => e.GetString()!).Distinct(StringComparer.Ordinal)];
+    }
+
+    private static object View(SlaTarget t) => new
+    {
+        tenant_id = t.TenantId,
+        bot = t.Bot,
+        operation = t.Operation,
+        p50_ms = t.P50Ms,
+        p95_ms = t.P95Ms,
+        p99_ms = t.P99Ms,
+        event_types = t.EventTypes,
+        updated_at = t.UpdatedAt,
+    };
 }
 
 /// <summary>Names of bots, batch jobs and the like: <c>[a-z0-9_.-]{1,64}</c>.</summary>

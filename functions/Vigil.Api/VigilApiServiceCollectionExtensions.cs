@@ -14,6 +14,7 @@ public static class VigilApiServiceCollectionExtensions
         services.AddSingleton<MetricsApi>();
         services.AddSingleton<AlertsApi>();
         services.AddSingleton<BudgetsApi>();
+        services.AddSingleton<BatchJobsApi>();
         services.AddSingleton<AdminApi>();
         return services;
     }

@@ -11,7 +11,7 @@ namespace Vigil.Functions;
 /// keys of the contract (Authorization: Bearer) are checked by the handlers, in both hosts, which a
 /// function key could not do (roles, tenants, revocation). The "api" prefix comes from host.json.
 /// </summary>
-public sealed class HttpFunctions(EventsApi events, HealthApi health, KeysApi keys, MetricsApi metrics, AlertsApi alerts, BudgetsApi budgets)
+public sealed class HttpFunctions(EventsApi events, HealthApi health, KeysApi keys, MetricsApi metrics, AlertsApi alerts, BudgetsApi budgets, BatchJobsApi batchJobs)
 {
     [Function("PostEvents")]
     public Task<IResult> PostEvents([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "events")] HttpRequest req) =>
@@ -115,35 +115,35 @@ public sealed class HttpFunctions(EventsApi events, HealthApi health, KeysApi ke
 
     [Function("PutBatchJob")]
     public Task<IResult> PutBatchJob([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "batch-jobs/{name}")] HttpRequest req, string name) =>
-        budgets.PutJobAsync(req.HttpContext, name);
+        batchJobs.PutJobAsync(req.HttpContext, name);
 
     [Function("ListBatchJobs")]
     public Task<IResult> ListBatchJobs([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "batch-jobs")] HttpRequest req) =>
-        budgets.ListJobsAsync(req.HttpContext);
+        batchJobs.ListJobsAsync(req.HttpContext);
 
     [Function("GetBatchJob")]
     public Task<IResult> GetBatchJob([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "batch-jobs/{name}")] HttpRequest req, string name) =>
-        budgets.GetJobAsync(req.HttpContext, name);
+        batchJobs.GetJobAsync(req.HttpContext, name);
 
     [Function("StartBatchRun")]
     public Task<IResult> StartBatchRun([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "batch-jobs/{name}/runs")] HttpRequest req, string name) =>
-        budgets.StartRunAsync(req.HttpContext, name);
+        batchJobs.StartRunAsync(req.HttpContext, name);
 
     [Function("CompleteBatchRun")]
     public Task<IResult> CompleteBatchRun([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "batch-jobs/{name}/runs/{runId}/complete")] HttpRequest req, string name, string runId) =>
-        budgets.CompleteRunAsync(req.HttpContext, name, runId);
+        batchJobs.CompleteRunAsync(req.HttpContext, name, runId);
 
     [Function("ListBatchRuns")]
     public Task<IResult> ListBatchRuns([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "batch-jobs/{name}/runs")] HttpRequest req, string name) =>
-        budgets.ListRunsAsync(req.HttpContext, name);
+        batchJobs.ListRunsAsync(req.HttpContext, name);
 
     [Function("EnableBatchJob")]
     public Task<IResult> EnableBatchJob([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "batch-jobs/{name}/enable")] HttpRequest req, string name) =>
-        budgets.EnableJobAsync(req.HttpContext, name);
+        batchJobs.EnableJobAsync(req.HttpContext, name);
 
     [Function("DisableBatchJob")]
     public Task<IResult> DisableBatchJob([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "batch-jobs/{name}/disable")] HttpRequest req, string name) =>
-        budgets.DisableJobAsync(req.HttpContext, name);
+        batchJobs.DisableJobAsync(req.HttpContext, name);
 
     /// <summary>Acknowledging also raises Acknowledged on the alert's escalation orchestration.</summary>
     [Function("AcknowledgeAlert")]

@@ -1,25 +1,29 @@
 using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
+using Vigil.Core;
 using Vigil.Core.Alerts;
 using Vigil.Core.Metrics;
 
 namespace Vigil.Postgres;
 
+/// <summary>Table alert_rules. A rule is (tenant_id, name); every statement carries the scope.</summary>
 public sealed class PgAlertRuleStore(NpgsqlDataSource dataSource) : IAlertRuleStore
 {
-    private const string Columns = "name, description, metric, filters::text, group_by, window_seconds, comparator, threshold, threshold_from, for_seconds, min_samples, severity, cooldown_seconds, channels, escalate, enabled, created_at, updated_at";
+    private const string Columns = "name, description, metric, filters::text, group_by, window_seconds, comparator, threshold, threshold_from, for_seconds, min_samples, severity, cooldown_seconds, channels, escalate, enabled, created_at, updated_at, tenant_id";
 
-    public Task<IReadOnlyList<AlertRule>> ListAsync(CancellationToken cancellationToken) => PgCall.Run<IReadOnlyList<AlertRule>>(async () =>
+    public Task<IReadOnlyList<AlertRule>> ListAsync(TenantScope scope, CancellationToken cancellationToken) => PgCall.Run<IReadOnlyList<AlertRule>>(async () =>
     {
-        await using var command = dataSource.CreateCommand($"SELECT {Columns} FROM alert_rules ORDER BY name");
+        await using var command = dataSource.CreateCommand($"SELECT {Columns} FROM alert_rules WHERE {PgScope.Condition("tenant_id", 1)} ORDER BY tenant_id NULLS FIRST, name");
+        PgScope.Add(command.Parameters, scope);
         return await ReadAllAsync(command, cancellationToken);
     });
 
-    public Task<AlertRule?> GetAsync(string name, CancellationToken cancellationToken) => PgCall.Run(async () =>
+    public Task<AlertRule?> GetAsync(string? tenantId, string name, CancellationToken cancellationToken) => PgCall.Run(async () =>
     {
-        await using var command = dataSource.CreateCommand($"SELECT {Columns} FROM alert_rules WHERE name = $1");
+        await using var command = dataSource.CreateCommand($"SELECT {Columns} FROM alert_rules WHERE tenant_id IS NOT DISTINCT FROM $2 AND name = $1");
         command.Parameters.Add(new() { Value = name });
+        command.Parameters.Add(PgScope.Tenant(tenantId));
         return (await ReadAllAsync(command, cancellationToken)).FirstOrDefault();
     });
 
@@ -27,9 +31,9 @@ public sealed class PgAlertRuleStore(NpgsqlDataSource dataSource) : IAlertRuleSt
     {
         await using var command = dataSource.CreateCommand("""
             INSERT INTO alert_rules (name, description, metric, filters, group_by, window_seconds, comparator, threshold, threshold_from,
-                for_seconds, min_samples, severity, cooldown_seconds, channels, escalate, enabled, created_at, updated_at)
-            VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17)
-            ON CONFLICT (name) DO UPDATE SET description = excluded.description, metric = excluded.metric, filters = excluded.filters,
+                for_seconds, min_samples, severity, cooldown_seconds, channels, escalate, enabled, created_at, updated_at, tenant_id)
+            VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17, $18)
+            ON CONFLICT ON CONSTRAINT alert_rules_scope_name DO UPDATE SET description = excluded.description, metric = excluded.metric, filters = excluded.filters,
                 group_by = excluded.group_by, window_seconds = excluded.window_seconds, comparator = excluded.comparator,
                 threshold = excluded.threshold, threshold_from = excluded.threshold_from, for_seconds = excluded.for_seconds,
                 min_samples = excluded.min_samples, severity = excluded.severity, cooldown_seconds = excluded.cooldown_seconds,
@@ -54,22 +58,25 @@ public sealed class PgAlertRuleStore(NpgsqlDataSource dataSource) : IAlertRuleSt
         p.Add(new() { Value = (object?)rule.Escalate ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Boolean });
         p.Add(new() { Value = rule.Enabled });
         p.Add(new() { Value = rule.UpdatedAt });
+        p.Add(PgScope.Tenant(rule.TenantId));
         return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
     });
 
-    public Task<bool> DeleteAsync(string name, CancellationToken cancellationToken) => PgCall.Run(async () =>
+    public Task<bool> DeleteAsync(string? tenantId, string name, CancellationToken cancellationToken) => PgCall.Run(async () =>
     {
-        await using var command = dataSource.CreateCommand("DELETE FROM alert_rules WHERE name = $1");
+        await using var command = dataSource.CreateCommand("DELETE FROM alert_rules WHERE tenant_id IS NOT DISTINCT FROM $2 AND name = $1");
         command.Parameters.Add(new() { Value = name });
+        command.Parameters.Add(PgScope.Tenant(tenantId));
         return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
     });
 
-    public Task<AlertRule?> SetEnabledAsync(string name, bool enabled, DateTimeOffset at, CancellationToken cancellationToken) => PgCall.Run(async () =>
+    public Task<AlertRule?> SetEnabledAsync(string? tenantId, string name, bool enabled, DateTimeOffset at, CancellationToken cancellationToken) => PgCall.Run(async () =>
     {
-        await using var command = dataSource.CreateCommand($"UPDATE alert_rules SET enabled = $2, updated_at = $3 WHERE name = $1 RETURNING {Columns}");
+        await using var command = dataSource.CreateCommand($"UPDATE alert_rules SET enabled = $2, updated_at = $3 WHERE tenant_id IS NOT DISTINCT FROM $4 AND name = $1 RETURNING {Columns}");
         command.Parameters.Add(new() { Value = name });
         command.Parameters.Add(new() { Value = enabled });
         command.Parameters.Add(new() { Value = at });
+        command.Parameters.Add(PgScope.Tenant(tenantId));
         return (await ReadAllAsync(command, cancellationToken)).FirstOrDefault();
     });
 
@@ -107,6 +114,7 @@ public sealed class PgAlertRuleStore(NpgsqlDataSource dataSource) : IAlertRuleSt
                 Enabled = r.GetBoolean(15),
                 CreatedAt = r.GetFieldValue<DateTimeOffset>(16),
                 UpdatedAt = r.GetFieldValue<DateTimeOffset>(17),
+                TenantId = PgScope.ReadTenant(r, 18),
             });
         }
         return rules;

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
+using Vigil.Core;
 using Vigil.Core.Alerts;
 
 namespace Vigil.Postgres;
@@ -14,7 +15,7 @@ public sealed class PgAlertStore(NpgsqlDataSource dataSource) : IAlertStore
     private const string AlertColumns = """
         id, rule_name, group_key, group_json::text, severity, state, value, threshold, started_at, fired_at, acknowledged_at,
         acknowledged_by, ack_note, resolved_at, resolve_reason, escalation_level, channels, escalates, metric, comparator,
-        window_text, description
+        window_text, description, rule_tenant_id, tenant_id
         """;
 
     private const string NotificationColumns = "id, level, channel, kind, status, attempts, sent_at, error, created_at";
@@ -44,14 +45,22 @@ public sealed class PgAlertStore(NpgsqlDataSource dataSource) : IAlertStore
         return (await ReadAlertsAsync(connection, null, $"SELECT {AlertColumns} FROM alerts WHERE id = $1", [id], withNotifications: true, cancellationToken)).FirstOrDefault();
     });
 
-    public Task<IReadOnlyList<Alert>> ListAsync(AlertState? state, string? rule, string? tenant, int limit, CancellationToken cancellationToken) => PgCall.Run<IReadOnlyList<Alert>>(async () =>
+    public Task<Alert?> GetAsync(Guid id, TenantScope scope, CancellationToken cancellationToken) => PgCall.Run(async () =>
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return (await ReadAlertsAsync(connection, null, $"SELECT {AlertColumns} FROM alerts WHERE id = $1 AND {PgScope.Condition("tenant_id", 2)}",
+            [id, scope.Everything, (object?)scope.TenantId ?? DBNull.Value, scope.WithGlobal], withNotifications: true, cancellationToken)).FirstOrDefault();
+    });
+
+    public Task<IReadOnlyList<Alert>> ListAsync(AlertState? state, string? rule, TenantScope scope, int limit, CancellationToken cancellationToken) => PgCall.Run<IReadOnlyList<Alert>>(async () =>
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await ReadAlertsAsync(connection, null, $"""
             SELECT {AlertColumns} FROM alerts
-            WHERE ($1::text IS NULL OR state = $1) AND ($2::text IS NULL OR rule_name = $2) AND ($3::text IS NULL OR group_json->>'tenant_id' = $3)
-            ORDER BY started_at DESC, id DESC LIMIT $4
-            """, [(object?)state?.ToName() ?? DBNull.Value, (object?)rule ?? DBNull.Value, (object?)tenant ?? DBNull.Value, limit], withNotifications: true, cancellationToken);
+            WHERE ($1::text IS NULL OR state = $1) AND ($2::text IS NULL OR rule_name = $2) AND {PgScope.Condition("tenant_id", 4)}
+            ORDER BY started_at DESC, id DESC LIMIT $3
+            """, [(object?)state?.ToName() ?? DBNull.Value, (object?)rule ?? DBNull.Value, limit, scope.Everything, (object?)scope.TenantId ?? DBNull.Value, scope.WithGlobal],
+            withNotifications: true, cancellationToken);
     });
 
     public Task<(AckOutcome Outcome, Alert? Alert)> AcknowledgeAsync(Guid id, string by, string? note, DateTimeOffset at, CancellationToken cancellationToken) => PgCall.Run<(AckOutcome, Alert?)>(async () =>
@@ -255,6 +264,8 @@ public sealed class PgAlertStore(NpgsqlDataSource dataSource) : IAlertStore
         Comparator = r.GetString(19),
         Window = r.GetString(20),
         Description = r.GetString(21),
+        RuleTenantId = PgScope.ReadTenant(r, 22),
+        TenantId = PgScope.ReadTenant(r, 23),
     };
 
     private static NotificationRecord ReadNotification(NpgsqlDataReader r, int first) => new(
@@ -274,17 +285,17 @@ public sealed class PgAlertStore(NpgsqlDataSource dataSource) : IAlertStore
         public Task<IReadOnlyList<Alert>> OpenAlertsAsync(CancellationToken cancellationToken) => PgCall.Run<IReadOnlyList<Alert>>(async () =>
             await ReadAlertsAsync(connection, tx, $"SELECT {AlertColumns} FROM alerts WHERE state <> 'resolved'", [], withNotifications: false, cancellationToken));
 
-        public Task<IReadOnlyDictionary<(string Rule, string GroupKey), DateTimeOffset>> LastFiredResolutionsAsync(DateTimeOffset since, CancellationToken cancellationToken) => PgCall.Run<IReadOnlyDictionary<(string, string), DateTimeOffset>>(async () =>
+        public Task<IReadOnlyDictionary<(string? RuleTenant, string Rule, string GroupKey), DateTimeOffset>> LastFiredResolutionsAsync(DateTimeOffset since, CancellationToken cancellationToken) => PgCall.Run<IReadOnlyDictionary<(string?, string, string), DateTimeOffset>>(async () =>
         {
             await using var command = new NpgsqlCommand("""
-                SELECT DISTINCT ON (rule_name, group_key) rule_name, group_key, resolved_at FROM alerts
+                SELECT DISTINCT ON (rule_tenant_id, rule_name, group_key) rule_tenant_id, rule_name, group_key, resolved_at FROM alerts
                 WHERE fired_at IS NOT NULL AND state = 'resolved' AND resolved_at >= $1
-                ORDER BY rule_name, group_key, resolved_at DESC
+                ORDER BY rule_tenant_id, rule_name, group_key, resolved_at DESC
                 """, connection, tx);
             command.Parameters.Add(new() { Value = since });
-            var result = new Dictionary<(string, string), DateTimeOffset>();
+            var result = new Dictionary<(string?, string, string), DateTimeOffset>();
             await using var r = await command.ExecuteReaderAsync(cancellationToken);
-            while (await r.ReadAsync(cancellationToken)) result[(r.GetString(0), r.GetString(1))] = r.GetFieldValue<DateTimeOffset>(2);
+            while (await r.ReadAsync(cancellationToken)) result[(PgScope.ReadTenant(r, 0), r.GetString(1), r.GetString(2))] = r.GetFieldValue<DateTimeOffset>(3);
             return result;
         });
 
@@ -299,10 +310,10 @@ public sealed class PgAlertStore(NpgsqlDataSource dataSource) : IAlertStore
                     case OpenAlert { Alert: var a }:
                         batch.BatchCommands.Add(Command("""
                             INSERT INTO alerts (id, rule_name, group_key, group_json, severity, state, value, threshold, started_at, fired_at,
-                                channels, escalates, metric, comparator, window_text, description)
-                            VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+                                channels, escalates, metric, comparator, window_text, description, rule_tenant_id, tenant_id)
+                            VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17::text, $18::text)
                             """, a.Id, a.Rule, a.GroupKey, JsonSerializer.Serialize(a.Group), a.Severity.ToName(), a.State.ToName(), a.Value, a.Threshold,
-                            a.StartedAt, a.FiredAt, a.Channels.ToArray(), a.Escalates, a.Metric, a.Comparator, a.Window, a.Description));
+                            a.StartedAt, a.FiredAt, a.Channels.ToArray(), a.Escalates, a.Metric, a.Comparator, a.Window, a.Description, a.RuleTenantId, a.TenantId));
                         batch.BatchCommands.Add(Command("INSERT INTO alert_transitions (alert_id, from_state, to_state, at, value, detail) VALUES ($1, NULL, $2, $3, $4, $5)",
                             a.Id, a.State.ToName(), a.StartedAt, a.Value, $"{a.Metric} {a.Value:0.###} {a.Comparator} {a.Threshold:0.###}"));
                         if (a.State == AlertState.Firing)

@@ -1,8 +1,10 @@
 using Npgsql;
+using Vigil.Core;
 using Vigil.Core.Auth;
 
 namespace Vigil.Postgres;
 
+/// <summary>Table api_keys. A key's tenant_id is its binding (null: unbound); listing and revoking carry the caller's scope.</summary>
 public sealed class PgApiKeyStore(NpgsqlDataSource dataSource) : IApiKeyStore
 {
     private const string Columns = "id, name, role, tenant_id, created_at, created_by, revoked_at, key_hash";
@@ -27,17 +29,19 @@ public sealed class PgApiKeyStore(NpgsqlDataSource dataSource) : IApiKeyStore
                 created_at = CASE WHEN api_keys.key_hash = excluded.key_hash THEN api_keys.created_at ELSE excluded.created_at END
             """, key, cancellationToken);
 
-    public Task<bool> RevokeAsync(string id, DateTimeOffset at, CancellationToken cancellationToken) => PgCall.Run(async () =>
+    public Task<bool> RevokeAsync(string id, TenantScope scope, DateTimeOffset at, CancellationToken cancellationToken) => PgCall.Run(async () =>
     {
-        await using var command = dataSource.CreateCommand("UPDATE api_keys SET revoked_at = coalesce(revoked_at, $2) WHERE id = $1");
+        await using var command = dataSource.CreateCommand($"UPDATE api_keys SET revoked_at = coalesce(revoked_at, $5) WHERE id = $4 AND {PgScope.Condition("tenant_id", 1)}");
+        PgScope.Add(command.Parameters, scope);
         command.Parameters.Add(new() { Value = id });
         command.Parameters.Add(new() { Value = at });
         return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
     });
 
-    public Task<IReadOnlyList<ApiKey>> ListAsync(CancellationToken cancellationToken) => PgCall.Run<IReadOnlyList<ApiKey>>(async () =>
+    public Task<IReadOnlyList<ApiKey>> ListAsync(TenantScope scope, CancellationToken cancellationToken) => PgCall.Run<IReadOnlyList<ApiKey>>(async () =>
     {
-        await using var command = dataSource.CreateCommand($"SELECT {Columns} FROM api_keys ORDER BY created_at, id");
+        await using var command = dataSource.CreateCommand($"SELECT {Columns} FROM api_keys WHERE {PgScope.Condition("tenant_id", 1)} ORDER BY created_at, id");
+        PgScope.Add(command.Parameters, scope);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var keys = new List<ApiKey>();
         while (await reader.ReadAsync(cancellationToken)) keys.Add(Read(reader));

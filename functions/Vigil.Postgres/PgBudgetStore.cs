@@ -1,31 +1,37 @@
 using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
+using Vigil.Core;
 using Vigil.Core.Alerts;
 using Vigil.Core.Budgets;
 using Vigil.Core.Metrics;
 
 namespace Vigil.Postgres;
 
-/// <summary>Tables budgets, budget_crossings and budget_notifications (and batch_jobs when a threshold disables them).</summary>
+/// <summary>
+/// Tables budgets, budget_crossings and budget_notifications (and batch_jobs when a threshold
+/// disables them). A budget is (tenant_id, name); every statement carries the scope.
+/// </summary>
 public sealed class PgBudgetStore(NpgsqlDataSource dataSource) : IBudgetStore
 {
-    private const string Columns = "name, amount_usd, period, filters::text, thresholds::text, batch_jobs, created_at, updated_at";
-    private const string CrossingColumns = "c.id, c.budget, c.period_start, c.percent, c.forecast, c.crossed_at, c.spent_usd, c.forecast_usd, c.actions, c.outcome";
+    private const string Columns = "name, amount_usd, period, filters::text, thresholds::text, batch_jobs, created_at, updated_at, tenant_id, all_batch_jobs";
+    private const string CrossingColumns = "c.id, c.tenant_id, c.budget, c.period_start, c.percent, c.forecast, c.crossed_at, c.spent_usd, c.forecast_usd, c.actions, c.outcome";
 
     private sealed record ThresholdJson(double Percent, bool Forecast, string[] Actions);
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
-    public Task<IReadOnlyList<Budget>> ListAsync(CancellationToken cancellationToken) => PgCall.Run<IReadOnlyList<Budget>>(async () =>
+    public Task<IReadOnlyList<Budget>> ListAsync(TenantScope scope, CancellationToken cancellationToken) => PgCall.Run<IReadOnlyList<Budget>>(async () =>
     {
-        await using var command = dataSource.CreateCommand($"SELECT {Columns} FROM budgets ORDER BY name");
+        await using var command = dataSource.CreateCommand($"SELECT {Columns} FROM budgets WHERE {PgScope.Condition("tenant_id", 1)} ORDER BY tenant_id NULLS FIRST, name");
+        PgScope.Add(command.Parameters, scope);
         return await ReadAsync(command, cancellationToken);
     });
 
-    public Task<Budget?> GetAsync(string name, CancellationToken cancellationToken) => PgCall.Run(async () =>
+    public Task<Budget?> GetAsync(string? tenantId, string name, CancellationToken cancellationToken) => PgCall.Run(async () =>
     {
-        await using var command = dataSource.CreateCommand($"SELECT {Columns} FROM budgets WHERE name = $1");
+        await using var command = dataSource.CreateCommand($"SELECT {Columns} FROM budgets WHERE tenant_id IS NOT DISTINCT FROM $1 AND name = $2");
+        command.Parameters.Add(PgScope.Tenant(tenantId));
         command.Parameters.Add(new() { Value = name });
         return (await ReadAsync(command, cancellationToken)).FirstOrDefault();
     });
@@ -33,10 +39,11 @@ public sealed class PgBudgetStore(NpgsqlDataSource dataSource) : IBudgetStore
     public Task<bool> UpsertAsync(Budget budget, CancellationToken cancellationToken) => PgCall.Run(async () =>
     {
         await using var command = dataSource.CreateCommand("""
-            INSERT INTO budgets (name, amount_usd, period, filters, thresholds, batch_jobs, created_at, updated_at)
-            VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6, $7, $7)
-            ON CONFLICT (name) DO UPDATE SET amount_usd = excluded.amount_usd, period = excluded.period, filters = excluded.filters,
-                thresholds = excluded.thresholds, batch_jobs = excluded.batch_jobs, updated_at = excluded.updated_at
+            INSERT INTO budgets (name, amount_usd, period, filters, thresholds, batch_jobs, created_at, updated_at, tenant_id, all_batch_jobs)
+            VALUES ($1, $2, $3, $4::jsonb, $5::jsonb, $6, $7, $7, $8, $9)
+            ON CONFLICT ON CONSTRAINT budgets_scope_name DO UPDATE SET amount_usd = excluded.amount_usd, period = excluded.period,
+                filters = excluded.filters, thresholds = excluded.thresholds, batch_jobs = excluded.batch_jobs,
+                all_batch_jobs = excluded.all_batch_jobs, updated_at = excluded.updated_at
             RETURNING xmax = 0
             """);
         command.Parameters.Add(new() { Value = budget.Name });
@@ -44,26 +51,33 @@ public sealed class PgBudgetStore(NpgsqlDataSource dataSource) : IBudgetStore
         command.Parameters.Add(new() { Value = budget.Period });
         command.Parameters.Add(new() { Value = JsonSerializer.Serialize(budget.Filters.Values.ToDictionary(f => f.Key.ToName(), f => f.Value)) });
         command.Parameters.Add(new() { Value = JsonSerializer.Serialize(budget.Thresholds.Select(t => new ThresholdJson(t.Percent, t.Forecast, [.. t.Actions.Select(a => a.Text)])), Json) });
-        command.Parameters.Add(new() { Value = (object?)budget.BatchJobs?.ToArray() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        command.Parameters.Add(new() { Value = budget.BatchJobs.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         command.Parameters.Add(new() { Value = budget.UpdatedAt });
+        command.Parameters.Add(PgScope.Tenant(budget.TenantId));
+        command.Parameters.Add(new() { Value = budget.AllBatchJobs });
         return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
     });
 
-    public Task<bool> DeleteAsync(string name, CancellationToken cancellationToken) => PgCall.Run(async () =>
+    public Task<bool> DeleteAsync(string? tenantId, string name, CancellationToken cancellationToken) => PgCall.Run(async () =>
     {
-        await using var command = dataSource.CreateCommand("DELETE FROM budgets WHERE name = $1");
+        await using var command = dataSource.CreateCommand("DELETE FROM budgets WHERE tenant_id IS NOT DISTINCT FROM $1 AND name = $2");
+        command.Parameters.Add(PgScope.Tenant(tenantId));
         command.Parameters.Add(new() { Value = name });
         return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
     });
 
-    public Task<IReadOnlyList<ThresholdCrossing>> CrossingsAsync(string budget, DateTimeOffset periodStart, CancellationToken cancellationToken) => PgCall.Run<IReadOnlyList<ThresholdCrossing>>(async () =>
+    public Task<IReadOnlyList<ThresholdCrossing>> CrossingsAsync(string? tenantId, string budget, DateTimeOffset periodStart, CancellationToken cancellationToken) => PgCall.Run<IReadOnlyList<ThresholdCrossing>>(async () =>
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var crossings = new List<(long Id, ThresholdCrossing Crossing)>();
-        await using (var command = new NpgsqlCommand($"SELECT {CrossingColumns} FROM budget_crossings c WHERE c.budget = $1 AND c.period_start = $2 ORDER BY c.forecast, c.percent", connection))
+        await using (var command = new NpgsqlCommand($"""
+            SELECT {CrossingColumns} FROM budget_crossings c
+            WHERE c.tenant_id IS NOT DISTINCT FROM $3 AND c.budget = $1 AND c.period_start = $2 ORDER BY c.forecast, c.percent
+            """, connection))
         {
             command.Parameters.Add(new() { Value = budget });
             command.Parameters.Add(new() { Value = periodStart });
+            command.Parameters.Add(PgScope.Tenant(tenantId));
             await using var r = await command.ExecuteReaderAsync(cancellationToken);
             while (await r.ReadAsync(cancellationToken)) crossings.Add((r.GetInt64(0), ReadCrossing(r, 1)));
         }
@@ -82,15 +96,16 @@ public sealed class PgBudgetStore(NpgsqlDataSource dataSource) : IBudgetStore
         return [.. crossings.Select(c => c.Crossing with { Notifications = notifications.GetValueOrDefault(c.Id) ?? [] })];
     });
 
-    public Task<CrossingRecorded?> RecordCrossingAsync(ThresholdCrossing crossing, IReadOnlyList<string> channels, IReadOnlyList<string> jobsToDisable, string disableReason, CancellationToken cancellationToken) => PgCall.Run(async () =>
+    public Task<CrossingRecorded?> RecordCrossingAsync(ThresholdCrossing crossing, IReadOnlyList<string> channels, BatchJobSelection jobsToDisable,
+        string disableReason, string disableReasonElsewhere, CancellationToken cancellationToken) => PgCall.Run(async () =>
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken);
         long id;
         await using (var insert = new NpgsqlCommand("""
-            INSERT INTO budget_crossings (budget, period_start, percent, forecast, crossed_at, spent_usd, forecast_usd, actions, outcome)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-            ON CONFLICT (budget, period_start, percent, forecast) DO NOTHING RETURNING id
+            INSERT INTO budget_crossings (budget, period_start, percent, forecast, crossed_at, spent_usd, forecast_usd, actions, outcome, tenant_id)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+            ON CONFLICT ON CONSTRAINT budget_crossings_once DO NOTHING RETURNING id
             """, connection, tx))
         {
             insert.Parameters.Add(new() { Value = crossing.Budget });
@@ -102,6 +117,7 @@ public sealed class PgBudgetStore(NpgsqlDataSource dataSource) : IBudgetStore
             insert.Parameters.Add(new() { Value = crossing.ForecastUsd });
             insert.Parameters.Add(new() { Value = crossing.Actions.ToArray() });
             insert.Parameters.Add(new() { Value = crossing.Outcome });
+            insert.Parameters.Add(PgScope.Tenant(crossing.TenantId));
             if (await insert.ExecuteScalarAsync(cancellationToken) is not long inserted)
             {
                 await tx.RollbackAsync(cancellationToken);
@@ -111,21 +127,34 @@ public sealed class PgBudgetStore(NpgsqlDataSource dataSource) : IBudgetStore
         }
 
         var disabled = new List<string>();
-        if (jobsToDisable.Count > 0)
+        if (!jobsToDisable.IsEmpty)
         {
+            // Named jobs are the budget's own scope's; "all" is every job of its tenant, or for a global
+            // budget every job. Jobs of another scope get the reason that does not show this budget's spend.
             await using var disable = new NpgsqlCommand("""
                 WITH stopped AS (
-                    UPDATE batch_jobs SET enabled = false, disabled_by = $2, disabled_reason = $3, disabled_at = $4, updated_at = $4
-                    WHERE name = ANY($1) AND enabled RETURNING name)
-                INSERT INTO batch_job_audit (job, action, by, reason, at) SELECT name, 'disable', $2, $3, $4 FROM stopped
-                RETURNING job
+                    UPDATE batch_jobs SET enabled = false, disabled_by = $2,
+                        disabled_reason = CASE WHEN tenant_id IS NOT DISTINCT FROM $6 THEN $3 ELSE $7 END, disabled_at = $4, updated_at = $4
+                    WHERE enabled AND CASE WHEN $5 THEN ($6::text IS NULL OR tenant_id = $6)
+                                           ELSE tenant_id IS NOT DISTINCT FROM $6 AND name = ANY($1) END
+                    RETURNING id, tenant_id, name, disabled_reason),
+                audit AS (
+                    INSERT INTO batch_job_audit (job_id, job, action, by, reason, at) SELECT id, name, 'disable', $2, disabled_reason, $4 FROM stopped)
+                SELECT id, tenant_id, name FROM stopped
                 """, connection, tx);
-            disable.Parameters.Add(new() { Value = jobsToDisable.ToArray() });
+            disable.Parameters.Add(new() { Value = jobsToDisable.Names.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
             disable.Parameters.Add(new() { Value = BatchJob.BudgetPrefix + crossing.Budget });
             disable.Parameters.Add(new() { Value = disableReason });
             disable.Parameters.Add(new() { Value = crossing.CrossedAt });
+            disable.Parameters.Add(new() { Value = jobsToDisable.All });
+            disable.Parameters.Add(PgScope.Tenant(jobsToDisable.TenantId));
+            disable.Parameters.Add(new() { Value = disableReasonElsewhere });
             await using var r = await disable.ExecuteReaderAsync(cancellationToken);
-            while (await r.ReadAsync(cancellationToken)) disabled.Add(r.GetString(0));
+            while (await r.ReadAsync(cancellationToken))
+            {
+                var job = new BatchJob(r.GetInt64(0), PgScope.ReadTenant(r, 1), r.GetString(2), "", false, null, null, null, default, default);
+                disabled.Add(job.NameFrom(crossing.TenantId));
+            }
         }
         if (disabled.Count > 0)
         {
@@ -170,13 +199,13 @@ public sealed class PgBudgetStore(NpgsqlDataSource dataSource) : IBudgetStore
         command.Parameters.Add(new() { Value = at });
         var result = new List<(ThresholdCrossing, BudgetNotificationRecord)>();
         await using var r = await command.ExecuteReaderAsync(cancellationToken);
-        while (await r.ReadAsync(cancellationToken)) result.Add((ReadCrossing(r, 1), ReadNotification(r, 10)));
+        while (await r.ReadAsync(cancellationToken)) result.Add((ReadCrossing(r, 1), ReadNotification(r, 11)));
         return result;
     });
 
     private static ThresholdCrossing ReadCrossing(NpgsqlDataReader r, int first) => new(
-        r.GetString(first), r.GetFieldValue<DateTimeOffset>(first + 1), r.GetDouble(first + 2), r.GetBoolean(first + 3), r.GetFieldValue<DateTimeOffset>(first + 4),
-        r.GetDecimal(first + 5), r.GetDecimal(first + 6), r.GetFieldValue<string[]>(first + 7), r.GetString(first + 8), []);
+        PgScope.ReadTenant(r, first), r.GetString(first + 1), r.GetFieldValue<DateTimeOffset>(first + 2), r.GetDouble(first + 3), r.GetBoolean(first + 4),
+        r.GetFieldValue<DateTimeOffset>(first + 5), r.GetDecimal(first + 6), r.GetDecimal(first + 7), r.GetFieldValue<string[]>(first + 8), r.GetString(first + 9), []);
 
     private static BudgetNotificationRecord ReadNotification(NpgsqlDataReader r, int first) => new(
         r.GetInt64(first), r.GetString(first + 1),
@@ -204,9 +233,11 @@ public sealed class PgBudgetStore(NpgsqlDataSource dataSource) : IBudgetStore
                 Period = r.GetString(2),
                 Filters = filters,
                 Thresholds = thresholds,
-                BatchJobs = r.IsDBNull(5) ? null : r.GetFieldValue<string[]>(5),
+                BatchJobs = r.GetFieldValue<string[]>(5),
                 CreatedAt = r.GetFieldValue<DateTimeOffset>(6),
                 UpdatedAt = r.GetFieldValue<DateTimeOffset>(7),
+                TenantId = PgScope.ReadTenant(r, 8),
+                AllBatchJobs = r.GetBoolean(9),
             });
         }
         return budgets;

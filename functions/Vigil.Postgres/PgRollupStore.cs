@@ -96,8 +96,9 @@ public sealed class PgRollupStore(NpgsqlDataSource dataSource) : IRollupStore
                        e.ttft_ms, e.success, e.error_type, e.cache_hit, e.blocked, e.quality_score, e.degraded, e.rating,
                        e.cost_usd, e.cost_source, e.input_tokens, e.output_tokens, e.cached_input_tokens
                 FROM events e
-                -- An event that names only its run is attributed to the run's job.
-                LEFT JOIN batch_runs r ON e.batch_job IS NULL AND r.run_id = e.batch_run_id
+                -- An event that names only its run is attributed to the run's job: a global job's run takes
+                -- any tenant's events, a tenant's run only that tenant's (a run id is no key to another tenant).
+                LEFT JOIN batch_runs r ON e.batch_job IS NULL AND r.run_id = e.batch_run_id AND (r.tenant_id IS NULL OR r.tenant_id = e.tenant_id)
                 WHERE e.ts >= $1 AND e.ts < $2
                 """, connection, tx);
             command.Parameters.Add(new() { Value = from });

@@ -21,15 +21,15 @@ public class ApiKeyServiceTests
 
         public Task UpsertAsync(StoredApiKey key, CancellationToken cancellationToken) => InsertAsync(key, cancellationToken);
 
-        public Task<bool> RevokeAsync(string id, DateTimeOffset at, CancellationToken cancellationToken)
+        public Task<bool> RevokeAsync(string id, TenantScope scope, DateTimeOffset at, CancellationToken cancellationToken)
         {
-            if (!Keys.TryGetValue(id, out var k)) return Task.FromResult(false);
+            if (!Keys.TryGetValue(id, out var k) || !scope.Includes(k.Key.TenantId)) return Task.FromResult(false);
             Keys[id] = k with { Key = k.Key with { RevokedAt = at } };
             return Task.FromResult(true);
         }
 
-        public Task<IReadOnlyList<ApiKey>> ListAsync(CancellationToken cancellationToken) =>
-            Task.FromResult<IReadOnlyList<ApiKey>>(Keys.Values.Select(k => k.Key).ToList());
+        public Task<IReadOnlyList<ApiKey>> ListAsync(TenantScope scope, CancellationToken cancellationToken) =>
+            Task.FromResult<IReadOnlyList<ApiKey>>(Keys.Values.Select(k => k.Key).Where(k => scope.Includes(k.TenantId)).ToList());
     }
 
     private static (ApiKeyService Service, MemoryStore Store) Create(string? adminKey = null, TimeSpan? cache = null)
@@ -69,9 +69,9 @@ public class ApiKeyServiceTests
         var (service, _) = Create();
         var (key, plain) = await service.CreateAsync("bot", ApiRole.Read, null, null, default);
         Assert.Null(await service.AuthenticateAsync(plain[..^1] + (plain[^1] == 'a' ? 'b' : 'a'), default));
-        Assert.Equal(RevokeOutcome.Revoked, await service.RevokeAsync(key.Id, "test", default));
+        Assert.Equal(RevokeOutcome.Revoked, await service.RevokeAsync(key.Id, "test", TenantScope.All, default));
         Assert.Null(await service.AuthenticateAsync(plain, default));
-        Assert.Equal(RevokeOutcome.NotFound, await service.RevokeAsync("nope", "test", default));
+        Assert.Equal(RevokeOutcome.NotFound, await service.RevokeAsync("nope", "test", TenantScope.All, default));
     }
 
     [Fact]
@@ -80,7 +80,7 @@ public class ApiKeyServiceTests
         var (service, _) = Create(cache: TimeSpan.FromMinutes(5));
         var (key, plain) = await service.CreateAsync("bot", ApiRole.Read, null, null, default);
         Assert.NotNull(await service.AuthenticateAsync(plain, default));
-        await service.RevokeAsync(key.Id, "test", default);
+        await service.RevokeAsync(key.Id, "test", TenantScope.All, default);
         Assert.Null(await service.AuthenticateAsync(plain, default));
     }
 
@@ -93,7 +93,22 @@ public class ApiKeyServiceTests
         Assert.Equal(ApiRole.Admin, principal?.Role);
         Assert.Null(principal?.TenantId);
         Assert.Null(await service.AuthenticateAsync("an-admin-key-that-is-long-enougH", default));
-        Assert.Equal(RevokeOutcome.Managed, await service.RevokeAsync(ApiKeyService.BootstrapKeyId, "test", default));
+        Assert.Equal(RevokeOutcome.Managed, await service.RevokeAsync(ApiKeyService.BootstrapKeyId, "test", TenantScope.All, default));
+    }
+
+    [Fact]
+    public async Task A_tenants_scope_revokes_and_lists_only_that_tenants_keys_and_never_finds_the_seeded_one()
+    {
+        var (service, _) = Create(adminKey: "an-admin-key-that-is-long-enough");
+        await service.SeedAdminKeyAsync(default);
+        var (acme, _) = await service.CreateAsync("a", ApiRole.Read, "acme", null, default);
+        var (globex, _) = await service.CreateAsync("g", ApiRole.Read, "globex", null, default);
+        var scope = TenantScope.Of("acme");
+        Assert.Equal([acme.Id], (await service.ListAsync(scope, default)).Select(k => k.Id));
+        Assert.Equal(RevokeOutcome.NotFound, await service.RevokeAsync(globex.Id, "acme admin", scope, default));
+        Assert.Equal(RevokeOutcome.NotFound, await service.RevokeAsync(ApiKeyService.BootstrapKeyId, "acme admin", scope, default));
+        Assert.Equal(RevokeOutcome.Revoked, await service.RevokeAsync(acme.Id, "acme admin", scope, default));
+        Assert.Equal(3, (await service.ListAsync(TenantScope.All, default)).Count);
     }
 
     [Theory]

@@ -5,6 +5,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Vigil.Core;
 using Vigil.Core.Alerts;
 using Vigil.Core.Events;
 using Vigil.Core.Jobs;
@@ -74,9 +75,9 @@ internal sealed class EscalatingApp : IAsyncDisposable
     {
         var now = Time.GetUtcNow();
         await IngestAsync(Enumerable.Range(0, 40).Select(i =>
-            Events.LlmCall($"slow-{Guid.NewGuid():N}", now.AddSeconds(-i), operation: "full_qualification", durationMs: 3000 + i * 10)));
+            Events.BotInteraction($"slow-{Guid.NewGuid():N}", now.AddSeconds(-i), operation: "full_qualification", durationMs: 3000 + i * 10)));
         await EvaluateAsync();
-        var firing = await Alerts.ListAsync(AlertState.Firing, "sla_violation", null, 10, CancellationToken.None);
+        var firing = await Alerts.ListAsync(AlertState.Firing, "sla_violation", TenantScope.All, 10, CancellationToken.None);
         return Assert.Single(firing);
     }
 
@@ -86,7 +87,7 @@ internal sealed class EscalatingApp : IAsyncDisposable
         Time.Advance(TimeSpan.FromSeconds(61));
         var now = Time.GetUtcNow();
         await IngestAsync(Enumerable.Range(0, 1000).Select(i =>
-            Events.LlmCall($"fast-{Guid.NewGuid():N}", now.AddMilliseconds(-i), operation: "full_qualification", durationMs: 120)));
+            Events.BotInteraction($"fast-{Guid.NewGuid():N}", now.AddMilliseconds(-i), operation: "full_qualification", durationMs: 120)));
         await EvaluateAsync();
     }
 

@@ -310,7 +310,9 @@ public class BudgetTests
         using var reader = app.Client(await app.CreateKeyAsync("read"));
         var monthly = (await Traffic.GetJsonAsync(reader, "/api/budgets")).GetProperty("budgets").EnumerateArray().Single(b => b.GetProperty("name").GetString() == "monthly");
         Assert.Equal(2000, monthly.GetProperty("amount_usd").GetDouble());
-        Assert.Equal("all", monthly.GetProperty("batch_jobs").GetString());
+        // Seeded without anyone choosing jobs, it stops none (one tenant's spend must not stop every tenant's batch work), and says so.
+        Assert.Empty(monthly.GetProperty("batch_jobs").EnumerateArray());
+        Assert.Contains("stops no batch job", Assert.Single(monthly.GetProperty("warnings").EnumerateArray()).GetString(), StringComparison.Ordinal);
         await AssertProblem(await reader.PutAsync("/api/budgets/x", VigilApp.Json(NightlyBudget)), HttpStatusCode.Forbidden, "forbidden");
         await AssertProblem(await reader.PutAsync("/api/batch-jobs/x", VigilApp.Json("{}")), HttpStatusCode.Forbidden, "forbidden");
         using var worker = app.Client(await app.CreateKeyAsync("ingest"));

@@ -20,7 +20,7 @@ public class EscalationEndToEndTests
     {
         var now = DateTimeOffset.UtcNow;
         var random = new Random(4);
-        var slow = Enumerable.Range(0, 60).Select(i => Events.LlmCall($"slow-{Guid.NewGuid():N}", now.AddSeconds(-i % 40), operation: "full_qualification", durationMs: 3000 + random.Next(0, 1500))).ToList();
+        var slow = Enumerable.Range(0, 60).Select(i => Events.BotInteraction($"slow-{Guid.NewGuid():N}", now.AddSeconds(-i % 40), operation: "full_qualification", durationMs: 3000 + random.Next(0, 1500))).ToList();
         await Traffic.PostAllAsync(admin, slow);
         await Run(admin, "ComputeRollups");
         await Run(admin, "EvaluateAlerts");

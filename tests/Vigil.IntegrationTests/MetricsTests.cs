@@ -306,8 +306,8 @@ public class SlaTests
 
         var now = DateTimeOffset.UtcNow;
         var random = new Random(1);
-        await Traffic.PostAllAsync(client, Enumerable.Range(0, 200).Select(i => Events.LlmCall($"slow-{i}", now.AddSeconds(-i), operation: "full_qualification", durationMs: 2600 + random.Next(0, 800))).ToList());
-        await Traffic.PostAllAsync(client, Enumerable.Range(0, 200).Select(i => Events.LlmCall($"fast-{i}", now.AddSeconds(-i), bot: "buyer_bot", operation: "process", durationMs: 200 + random.Next(0, 100))).ToList());
+        await Traffic.PostAllAsync(client, Enumerable.Range(0, 200).Select(i => Events.BotInteraction($"slow-{i}", now.AddSeconds(-i), operation: "full_qualification", durationMs: 2600 + random.Next(0, 800))).ToList());
+        await Traffic.PostAllAsync(client, Enumerable.Range(0, 200).Select(i => Events.BotInteraction($"fast-{i}", now.AddSeconds(-i), bot: "buyer_bot", operation: "process", durationMs: 200 + random.Next(0, 100))).ToList());
         await app.RunFunctionAsync("ComputeRollups");
 
         var sla = await Traffic.GetJsonAsync(client, "/api/sla?window=1h");

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Npgsql;
+using Vigil.Core;
 using Vigil.Core.Alerts;
 using Vigil.Core.Metrics;
 
@@ -83,7 +84,7 @@ internal static class AlertsBenchmark
 
         // Baseline: what a first version does — one rollup query per rule, merged and judged per rule.
         var rollups = host.Services.GetRequiredService<IRollupStore>();
-        var rules = (await store.ListAsync(CancellationToken.None)).Where(r => r.Enabled).ToList();
+        var rules = (await store.ListAsync(TenantScope.All, CancellationToken.None)).Where(r => r.Enabled).ToList();
         var baseline = new List<double>();
         var baselineGroups = 0;
         for (var i = 0; i < Math.Max(1, repeats / 3); i++)

@@ -79,7 +79,13 @@ public sealed record NotificationRecord(
 public sealed record Alert
 {
     public required Guid Id { get; init; }
+
+    /// <summary>The tenant of the rule that raised it (null: a global rule); with <see cref="Rule"/>, the rule's identity.</summary>
+    public string? RuleTenantId { get; init; }
     public required string Rule { get; init; }
+
+    /// <summary>Whose data the alert is about (<see cref="AlertRule.TenantOf"/>): that tenant's keys see it; null, unbound keys only.</summary>
+    public string? TenantId { get; init; }
     public required IReadOnlyDictionary<string, string> Group { get; init; }
     public required string GroupKey { get; init; }
     public required Severity Severity { get; init; }
@@ -108,5 +114,13 @@ public sealed record Alert
     public static string KeyOf(IReadOnlyDictionary<string, string> group) =>
         string.Join('|', group.OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key}={g.Value}"));
 
-    public string GroupText => Group.Count == 0 ? "all" : string.Join(", ", Group.OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key}={g.Value}"));
+    public string GroupText
+    {
+        get
+        {
+            var text = Group.Count == 0 ? "all" : string.Join(", ", Group.OrderBy(g => g.Key, StringComparer.Ordinal).Select(g => $"{g.Key}={g.Value}"));
+            // A tenant's rule need not group by tenant; the people notified still need to know whose it is.
+            return TenantId is { } tenant && !Group.ContainsKey("tenant_id") ? $"tenant {tenant}: {text}" : text;
+        }
+    }
 }

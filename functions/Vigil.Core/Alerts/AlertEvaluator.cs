@@ -49,32 +49,32 @@ public sealed partial class AlertEvaluator(
         var now = time.GetUtcNow();
         // Decisions are made as of the minute, so a second run in the same minute decides the same.
         var evaluatedAt = Align.Floor(now, Resolution.Minute);
-        var rules = (await ruleStore.ListAsync(cancellationToken)).Where(r => r.Enabled).ToList();
+        var rules = (await ruleStore.ListAsync(TenantScope.All, cancellationToken)).Where(r => r.Enabled).ToList();
         var observations = await ObserveAsync(rules, now, cancellationToken);
 
         var changes = new List<AlertChange>();
         await using (var session = await alertStore.BeginEvaluationAsync(cancellationToken))
         {
-            var open = (await session.OpenAlertsAsync(cancellationToken)).ToDictionary(a => (a.Rule, a.GroupKey));
+            var open = (await session.OpenAlertsAsync(cancellationToken)).ToDictionary(a => (a.RuleTenantId, a.Rule, a.GroupKey));
             var longestCooldown = rules.Select(r => r.Cooldown).DefaultIfEmpty(TimeSpan.Zero).Max();
             var resolutions = await session.LastFiredResolutionsAsync(evaluatedAt - longestCooldown, cancellationToken);
-            var seen = new HashSet<(string, string)>();
+            var seen = new HashSet<(string?, string, string)>();
             foreach (var rule in rules)
             {
-                foreach (var observation in observations[rule.Name])
+                foreach (var observation in observations[(rule.TenantId, rule.Name)])
                 {
-                    var key = (rule.Name, observation.GroupKey);
+                    var key = (rule.TenantId, rule.Name, observation.GroupKey);
                     seen.Add(key);
                     var change = AlertStateMachine.Decide(rule, observation, open.GetValueOrDefault(key),
                         resolutions.TryGetValue(key, out var r) ? r : null, evaluatedAt, now, () => Guid.CreateVersion7(now));
                     if (change is not null) changes.Add(change);
                 }
             }
-            var enabled = rules.ToDictionary(r => r.Name);
-            foreach (var ((rule, groupKey), alert) in open)
+            var enabled = rules.ToDictionary(r => (r.TenantId, r.Name));
+            foreach (var (key, alert) in open)
             {
-                if (seen.Contains((rule, groupKey))) continue;
-                var change = AlertStateMachine.Decide(enabled.GetValueOrDefault(rule), null, alert, null, evaluatedAt, now, () => Guid.Empty);
+                if (seen.Contains(key)) continue;
+                var change = AlertStateMachine.Decide(enabled.GetValueOrDefault((key.RuleTenantId, key.Rule)), null, alert, null, evaluatedAt, now, () => Guid.Empty);
                 if (change is not null) changes.Add(change);
             }
             await session.ApplyAsync(changes, cancellationToken);
@@ -107,9 +107,9 @@ public sealed partial class AlertEvaluator(
     }
 
     /// <summary>Every rule's observations, from one rollup query per distinct window.</summary>
-    private async Task<Dictionary<string, List<Observation>>> ObserveAsync(List<AlertRule> rules, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<Dictionary<(string?, string), List<Observation>>> ObserveAsync(List<AlertRule> rules, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var result = rules.ToDictionary(r => r.Name, _ => new List<Observation>());
+        var result = rules.ToDictionary(r => (r.TenantId, r.Name), _ => new List<Observation>());
         if (rules.Count == 0) return result;
 
         var series = new Dictionary<(DateTimeOffset, DateTimeOffset), IReadOnlyList<RollupGroup>>();
@@ -123,9 +123,9 @@ public sealed partial class AlertEvaluator(
             return groups;
         }
 
-        var targets = rules.Any(r => r.ThresholdFrom is not null)
-            ? (await slaTargets.ListAsync(cancellationToken)).ToDictionary(t => (t.Bot, t.Operation))
-            : [];
+        IReadOnlyDictionary<(string?, string, string), SlaTarget> targets = rules.Any(r => r.ThresholdFrom is not null)
+            ? (await slaTargets.ListAsync(TenantScope.All, cancellationToken)).ToDictionary(t => (t.TenantId, t.Bot, t.Operation))
+            : new Dictionary<(string?, string, string), SlaTarget>();
         var knownBots = rules.Any(r => r.Metric == AlertMetric.EventCount)
             ? await rollups.QueryAsync(new RollupQuery(MetricWindow.Plan(Align.CeilMinute(now) - TimeSpan.FromDays(7), Align.CeilMinute(now)), new MetricFilter(), [Dimension.TenantId, Dimension.Bot], WithSketches: false), cancellationToken)
             : [];
@@ -139,7 +139,7 @@ public sealed partial class AlertEvaluator(
             var signature = Signature(rule, from, to);
             if (!merged.TryGetValue(signature, out var groups))
             {
-                groups = Merge(rule, await SeriesAsync(from, to, sketchesByWindow[rule.Window]));
+                groups = Merge(rule, await SeriesAsync(from, to, sketchesByWindow[rule.Window]), targets);
                 if (rule.Metric == AlertMetric.EventCount) AddSilentBots(rule, groups, knownBots);
                 merged[signature] = groups;
             }
@@ -147,7 +147,7 @@ public sealed partial class AlertEvaluator(
             if (rule.Metric == AlertMetric.CostSpikeRatio)
             {
                 var length = to - from;
-                previous = Merge(rule, await SeriesAsync(from - length, from, false));
+                previous = Merge(rule, await SeriesAsync(from - length, from, false), targets);
             }
             foreach (var (groupKey, (group, counters)) in groups)
             {
@@ -159,7 +159,7 @@ public sealed partial class AlertEvaluator(
                 {
                     threshold = fixedThreshold;
                 }
-                else if (group.TryGetValue("bot", out var bot) && group.TryGetValue("operation", out var operation) && targets.TryGetValue((bot, operation), out var target))
+                else if (SlaTargetOf(rule, group, targets) is { } target)
                 {
                     threshold = rule.ThresholdFrom switch { SlaThreshold.P50 => target.P50Ms, SlaThreshold.P95 => target.P95Ms, _ => target.P99Ms };
                 }
@@ -167,7 +167,7 @@ public sealed partial class AlertEvaluator(
                 {
                     continue;
                 }
-                result[rule.Name].Add(new Observation(group, groupKey, v, threshold, rule.Holds(v, threshold)));
+                result[(rule.TenantId, rule.Name)].Add(new Observation(group, groupKey, v, threshold, rule.Holds(v, threshold)));
             }
         }
         return result;
@@ -182,18 +182,32 @@ public sealed partial class AlertEvaluator(
     }
 
     private static string Signature(AlertRule rule, DateTimeOffset from, DateTimeOffset to) =>
-        $"{from:O}|{to:O}|{rule.Metric.ImpliedType()}|{string.Join(',', rule.GroupBy)}|" +
-        string.Join(';', rule.Filters.Values.OrderBy(f => f.Key).Select(f => $"{f.Key}={string.Join(',', f.Value.Order(StringComparer.Ordinal))}"));
+        $"{from:O}|{to:O}|{rule.Metric.ImpliedType()}|{MeasuresSlaTypes(rule)}|{string.Join(',', rule.GroupBy)}|" +
+        string.Join(';', rule.EffectiveFilters().Values.OrderBy(f => f.Key).Select(f => $"{f.Key}={string.Join(',', f.Value.Order(StringComparer.Ordinal))}"));
 
-    private static Dictionary<string, (IReadOnlyDictionary<string, string>, RollupCounters)> Merge(AlertRule rule, IReadOnlyList<RollupGroup> series)
+    /// <summary>
+    /// An SLA-threshold rule without a type filter measures what its targets measure: each
+    /// series counts only if its type is one of the event types of the target that applies to it.
+    /// </summary>
+    private static bool MeasuresSlaTypes(AlertRule rule) => rule.ThresholdFrom is not null && rule.Filters.Get(Dimension.Type) is null;
+
+    /// <summary>The SLA target of a rule's group: the tenant's own (the rule's, or the group's), else the global one.</summary>
+    private static SlaTarget? SlaTargetOf(AlertRule rule, IReadOnlyDictionary<string, string> group, IReadOnlyDictionary<(string?, string, string), SlaTarget> targets) =>
+        group.TryGetValue("bot", out var bot) && group.TryGetValue("operation", out var operation) ? SlaTarget.Resolve(targets, rule.TenantOf(group), bot, operation) : null;
+
+    private static Dictionary<string, (IReadOnlyDictionary<string, string>, RollupCounters)> Merge(AlertRule rule, IReadOnlyList<RollupGroup> series,
+        IReadOnlyDictionary<(string?, string, string), SlaTarget> targets)
     {
         var impliedType = rule.Metric.ImpliedType()?.ToName();
+        var filters = rule.EffectiveFilters();
+        var slaTypes = MeasuresSlaTypes(rule);
         var groups = new Dictionary<string, (IReadOnlyDictionary<string, string>, RollupCounters)>(StringComparer.Ordinal);
         foreach (var s in series)
         {
             if (impliedType is not null && s.Key[Dimension.Type] != impliedType) continue;
-            if (!Matches(rule.Filters, s.Key)) continue;
+            if (!Matches(filters, s.Key)) continue;
             var group = rule.GroupBy.ToDictionary(d => d.ToName(), d => s.Key[d]);
+            if (slaTypes && SlaTargetOf(rule, group, targets)?.EventTypes.Contains(s.Key[Dimension.Type]) != true) continue;
             var key = Alert.KeyOf(group);
             if (!groups.TryGetValue(key, out var entry)) groups[key] = entry = (group, new RollupCounters());
             entry.Item2.Merge(s.Counters);
@@ -216,7 +230,7 @@ public sealed partial class AlertEvaluator(
         if (!rule.GroupBy.Contains(Dimension.Bot) || rule.GroupBy.Any(d => d is not (Dimension.Bot or Dimension.TenantId))) return;
         foreach (var known in knownBots)
         {
-            if (!Matches(new MetricFilter().WithOnly(rule.Filters, Dimension.TenantId, Dimension.Bot), known.Key)) continue;
+            if (!Matches(new MetricFilter().WithOnly(rule.EffectiveFilters(), Dimension.TenantId, Dimension.Bot), known.Key)) continue;
             var group = rule.GroupBy.ToDictionary(d => d.ToName(), d => known.Key[d]);
             var key = Alert.KeyOf(group);
             if (!groups.ContainsKey(key)) groups[key] = (group, new RollupCounters());

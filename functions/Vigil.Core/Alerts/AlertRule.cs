@@ -66,6 +66,13 @@ public static class Channels
 /// <summary>An alert rule: a metric per group over a window, compared with a threshold.</summary>
 public sealed record AlertRule
 {
+    /// <summary>
+    /// The tenant whose rule this is: it evaluates that tenant's data only. Null for a global rule,
+    /// which evaluates every tenant's data (grouped by tenant_id, each tenant's alerts are its own).
+    /// </summary>
+    public string? TenantId { get; init; }
+
+    /// <summary>Unique within its scope (the global one, or its tenant's).</summary>
     public required string Name { get; init; }
     public string Description { get; init; } = "";
     public required AlertMetric Metric { get; init; }
@@ -89,6 +96,25 @@ public sealed record AlertRule
     public DateTimeOffset UpdatedAt { get; init; }
 
     public bool Escalates => Escalate ?? Severity == Severity.Critical;
+
+    /// <summary>The filters evaluation applies: the rule's, and for a tenant's rule its tenant.</summary>
+    public MetricFilter EffectiveFilters()
+    {
+        var filter = new MetricFilter();
+        foreach (var (dimension, values) in Filters.Values) filter.With(dimension, values);
+        if (TenantId is not null) filter.With(Dimension.TenantId, TenantId);
+        return filter;
+    }
+
+    /// <summary>
+    /// Whose alert a group's alert is: the rule's tenant; for a global rule the group's tenant when
+    /// it groups by tenant_id, or the one tenant its filter names; otherwise none (the group mixes
+    /// tenants' data, so only unbound keys see it).
+    /// </summary>
+    public string? TenantOf(IReadOnlyDictionary<string, string> group) =>
+        TenantId
+        ?? (group.TryGetValue(Dimension.TenantId.ToName(), out var tenant) && tenant.Length > 0 ? tenant : null)
+        ?? (Filters.Get(Dimension.TenantId) is [var only] ? only : null);
 
     public bool Holds(double value, double threshold) => Comparator switch
     {

@@ -38,7 +38,9 @@ public static class AlertStateMachine
             var alert = new Alert
             {
                 Id = newId(),
+                RuleTenantId = rule.TenantId,
                 Rule = rule.Name,
+                TenantId = rule.TenantOf(observation.Group),
                 Group = observation.Group,
                 GroupKey = observation.GroupKey,
                 Severity = rule.Severity,

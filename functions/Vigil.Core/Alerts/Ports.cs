@@ -1,17 +1,18 @@
 namespace Vigil.Core.Alerts;
 
+/// <summary>Alert rules, addressed by (tenant, name); null is the global scope. Every method puts the scope in its SQL.</summary>
 public interface IAlertRuleStore
 {
-    Task<IReadOnlyList<AlertRule>> ListAsync(CancellationToken cancellationToken);
+    Task<IReadOnlyList<AlertRule>> ListAsync(TenantScope scope, CancellationToken cancellationToken);
 
-    Task<AlertRule?> GetAsync(string name, CancellationToken cancellationToken);
+    Task<AlertRule?> GetAsync(string? tenantId, string name, CancellationToken cancellationToken);
 
-    /// <summary>Creates or replaces; true when created.</summary>
+    /// <summary>Creates or replaces the rule of its scope; true when created.</summary>
     Task<bool> UpsertAsync(AlertRule rule, CancellationToken cancellationToken);
 
-    Task<bool> DeleteAsync(string name, CancellationToken cancellationToken);
+    Task<bool> DeleteAsync(string? tenantId, string name, CancellationToken cancellationToken);
 
-    Task<AlertRule?> SetEnabledAsync(string name, bool enabled, DateTimeOffset at, CancellationToken cancellationToken);
+    Task<AlertRule?> SetEnabledAsync(string? tenantId, string name, bool enabled, DateTimeOffset at, CancellationToken cancellationToken);
 }
 
 public enum AckOutcome
@@ -32,7 +33,11 @@ public interface IAlertStore
 
     Task<Alert?> GetAsync(Guid id, CancellationToken cancellationToken);
 
-    Task<IReadOnlyList<Alert>> ListAsync(AlertState? state, string? rule, string? tenant, int limit, CancellationToken cancellationToken);
+    /// <summary>The alert, if it is in <paramref name="scope"/> (by the alert's tenant, <see cref="Alert.TenantId"/>).</summary>
+    Task<Alert?> GetAsync(Guid id, TenantScope scope, CancellationToken cancellationToken);
+
+    /// <summary>Newest first: alerts in <paramref name="scope"/> (by the alert's tenant), optionally of one state and rule name.</summary>
+    Task<IReadOnlyList<Alert>> ListAsync(AlertState? state, string? rule, TenantScope scope, int limit, CancellationToken cancellationToken);
 
     /// <summary>Pending or firing becomes acknowledged (escalation stops); a repeat keeps the first ack.</summary>
     Task<(AckOutcome Outcome, Alert? Alert)> AcknowledgeAsync(Guid id, string by, string? note, DateTimeOffset at, CancellationToken cancellationToken);
@@ -63,8 +68,8 @@ public interface IAlertEvaluationSession : IAsyncDisposable
 {
     Task<IReadOnlyList<Alert>> OpenAlertsAsync(CancellationToken cancellationToken);
 
-    /// <summary>When each (rule, group) last had a fired alert resolve, for cooldowns.</summary>
-    Task<IReadOnlyDictionary<(string Rule, string GroupKey), DateTimeOffset>> LastFiredResolutionsAsync(DateTimeOffset since, CancellationToken cancellationToken);
+    /// <summary>When each (rule's tenant, rule, group) last had a fired alert resolve, for cooldowns.</summary>
+    Task<IReadOnlyDictionary<(string? RuleTenant, string Rule, string GroupKey), DateTimeOffset>> LastFiredResolutionsAsync(DateTimeOffset since, CancellationToken cancellationToken);
 
     /// <summary>
     /// Applies the changes. Newly firing alerts get their level 1 due in alert_escalations in the same

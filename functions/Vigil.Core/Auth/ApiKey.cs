@@ -19,6 +19,9 @@ public sealed record ApiPrincipal(string KeyId, string Name, ApiRole Role, strin
 
     /// <summary>A key bound to a tenant sees only that tenant; an unbound key sees all.</summary>
     public bool MayAccessTenant(string tenantId) => TenantId is null || TenantId == tenantId;
+
+    /// <summary>What this key lists by default: its tenant's objects, or (unbound) every scope.</summary>
+    public TenantScope Scope => TenantId is null ? TenantScope.All : TenantScope.Of(TenantId);
 }
 
 public interface IApiKeyStore
@@ -30,8 +33,9 @@ public interface IApiKeyStore
     /// <summary>Creates or replaces the key with this id (used for the key seeded from VIGIL_ADMIN_KEY).</summary>
     Task UpsertAsync(StoredApiKey key, CancellationToken cancellationToken);
 
-    /// <summary>Marks the key revoked; false when no such key exists.</summary>
-    Task<bool> RevokeAsync(string id, DateTimeOffset at, CancellationToken cancellationToken);
+    /// <summary>Marks the key revoked; false when <paramref name="scope"/> (by the key's tenant) holds no such key.</summary>
+    Task<bool> RevokeAsync(string id, TenantScope scope, DateTimeOffset at, CancellationToken cancellationToken);
 
-    Task<IReadOnlyList<ApiKey>> ListAsync(CancellationToken cancellationToken);
+    /// <summary>The keys bound to a tenant in <paramref name="scope"/> (unbound keys are the global scope).</summary>
+    Task<IReadOnlyList<ApiKey>> ListAsync(TenantScope scope, CancellationToken cancellationToken);
 }

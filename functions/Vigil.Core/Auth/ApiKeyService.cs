@@ -49,16 +49,18 @@ public sealed partial class ApiKeyService(IApiKeyStore store, IOptionsMonitor<Au
         return (key, plain);
     }
 
-    public async Task<RevokeOutcome> RevokeAsync(string id, string? by, CancellationToken cancellationToken)
+    /// <summary>Revokes the key if <paramref name="scope"/> holds it (a tenant's admin: that tenant's keys only).</summary>
+    public async Task<RevokeOutcome> RevokeAsync(string id, string? by, TenantScope scope, CancellationToken cancellationToken)
     {
-        if (id == BootstrapKeyId) return RevokeOutcome.Managed;
-        var found = await store.RevokeAsync(id, time.GetUtcNow(), cancellationToken);
+        // The seeded admin key is unbound: outside a tenant's reach, and no different from any other key it cannot see.
+        if (id == BootstrapKeyId) return scope.Includes(null) ? RevokeOutcome.Managed : RevokeOutcome.NotFound;
+        var found = await store.RevokeAsync(id, scope, time.GetUtcNow(), cancellationToken);
         _cache.TryRemove(id, out _);
         if (found) LogKeyRevoked(logger, id, by ?? "?");
         return found ? RevokeOutcome.Revoked : RevokeOutcome.NotFound;
     }
 
-    public Task<IReadOnlyList<ApiKey>> ListAsync(CancellationToken cancellationToken) => store.ListAsync(cancellationToken);
+    public Task<IReadOnlyList<ApiKey>> ListAsync(TenantScope scope, CancellationToken cancellationToken) => store.ListAsync(scope, cancellationToken);
 
     /// <summary>Stores VIGIL_ADMIN_KEY as the admin key; changing the setting rotates it.</summary>
     public async Task SeedAdminKeyAsync(CancellationToken cancellationToken)

@@ -33,11 +33,15 @@ public sealed record BudgetThreshold(double Percent, bool Forecast, IReadOnlyLis
     public string Key => $"{(Forecast ? "forecast:" : "")}{Percent:0.###}";
 }
 
-/// <summary>A spend limit over calendar months (UTC).</summary>
+/// <summary>A spend limit over calendar months (UTC), global or one tenant's.</summary>
 public sealed record Budget
 {
     public const string Monthly = "monthly";
 
+    /// <summary>The tenant whose budget this is (its spend counts only that tenant's events and runs); null for a global budget.</summary>
+    public string? TenantId { get; init; }
+
+    /// <summary>Unique within its scope (the global one, or its tenant's).</summary>
     public required string Name { get; init; }
     public required decimal AmountUsd { get; init; }
     public string Period { get; init; } = Monthly;
@@ -46,23 +50,54 @@ public sealed record Budget
     public MetricFilter Filters { get; init; } = new();
     public required IReadOnlyList<BudgetThreshold> Thresholds { get; init; }
 
-    /// <summary>The jobs disable_batch_jobs acts on; null means every registered job.</summary>
-    public IReadOnlyList<string>? BatchJobs { get; init; }
+    /// <summary>
+    /// The jobs disable_batch_jobs acts on, by name in the budget's own scope (a global budget names
+    /// global jobs, a tenant's budget its tenant's jobs). Empty, and <see cref="AllBatchJobs"/>
+    /// false: it stops none.
+    /// </summary>
+    public IReadOnlyList<string> BatchJobs { get; init; } = [];
+
+    /// <summary>
+    /// <c>"batch_jobs": "all"</c>, said explicitly: every job of the budget's tenant, or for a global
+    /// budget every job of every tenant (the deployment's kill switch).
+    /// </summary>
+    public bool AllBatchJobs { get; init; }
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
 
     /// <summary>Whether this budget stops batch jobs at some threshold.</summary>
     public bool Enforces => Thresholds.Any(t => t.Actions.Any(a => a.DisablesBatchJobs));
 
-    public bool Covers(string job) => BatchJobs is null || BatchJobs.Contains(job);
+    /// <summary>Whether this budget's disable_batch_jobs (and its run gate) applies to <paramref name="job"/>.</summary>
+    public bool Covers(BatchJob job) => TenantId is null
+        ? AllBatchJobs || (job.TenantId is null && BatchJobs.Contains(job.Name))
+        : job.TenantId == TenantId && (AllBatchJobs || BatchJobs.Contains(job.Name));
+
+    /// <summary>Whether disable_batch_jobs would stop nothing: no job named and not "all".</summary>
+    public bool DisablesNothing => Enforces && !AllBatchJobs && BatchJobs.Count == 0;
 
     /// <summary>
-    /// A run's own reported cost counts when the budget is not narrowed to tenants, bots or models
-    /// (a run has none of those) and its batch_job filter, if any, names the run's job.
+    /// The events whose cost counts: the budget's filters, and for a tenant's budget that tenant only
+    /// (the rollup query puts it in its WHERE clause).
     /// </summary>
-    public bool CountsRunCost(string job) =>
-        Filters.Get(Dimension.TenantId) is null && Filters.Get(Dimension.Bot) is null && Filters.Get(Dimension.Model) is null
-        && (Filters.Get(Dimension.BatchJob) is not { } jobs || jobs.Contains(job));
+    public MetricFilter EventFilter()
+    {
+        var filter = new MetricFilter();
+        foreach (var (dimension, values) in Filters.Values) filter.With(dimension, values);
+        if (TenantId is not null) filter.With(Dimension.TenantId, TenantId);
+        return filter;
+    }
+
+    /// <summary>
+    /// A run's reported cost counts when the run is in the budget's reach (a tenant's budget: its
+    /// tenant's runs), the budget is not narrowed to bots or models (a run has neither), a tenant_id
+    /// filter names the run's tenant, and a batch_job filter names the run's job.
+    /// </summary>
+    public bool CountsRunCost(BatchRun run) =>
+        (TenantId is null || run.TenantId == TenantId)
+        && Filters.Get(Dimension.Bot) is null && Filters.Get(Dimension.Model) is null
+        && (Filters.Get(Dimension.TenantId) is not { } tenants || (run.TenantId is { } t && tenants.Contains(t)))
+        && (Filters.Get(Dimension.BatchJob) is not { } jobs || jobs.Contains(run.Job));
 
     /// <summary>The runbook's thresholds: 50% e-mail, 75% Slack, 90% page, 100% stop batch jobs.</summary>
     public static IReadOnlyList<BudgetThreshold> RunbookThresholds { get; } =
@@ -91,11 +126,12 @@ public static class BudgetPeriods
     }
 }
 
-/// <summary>A threshold that was crossed in a period (recorded once per period).</summary>
-public sealed record ThresholdCrossing(string Budget, DateTimeOffset PeriodStart, double Percent, bool Forecast, DateTimeOffset CrossedAt,
+/// <summary>A threshold that was crossed in a period (recorded once per period and budget scope).</summary>
+public sealed record ThresholdCrossing(string? TenantId, string Budget, DateTimeOffset PeriodStart, double Percent, bool Forecast, DateTimeOffset CrossedAt,
     decimal SpentUsd, decimal ForecastUsd, IReadOnlyList<string> Actions, string Outcome, IReadOnlyList<BudgetNotificationRecord> Notifications);
 
 public sealed record BudgetNotificationRecord(long Id, string Channel, Alerts.DeliveryStatus Status, int Attempts, DateTimeOffset? SentAt, string? Error);
 
-/// <summary>The contract's view of a budget now.</summary>
-public sealed record BudgetStatus(Budget Budget, DateTimeOffset PeriodStart, DateTimeOffset PeriodEnd, decimal SpentUsd, double Percent, decimal ForecastUsd, IReadOnlyList<ThresholdCrossing> Crossed);
+/// <summary>The contract's view of a budget now; <paramref name="Warnings"/> say what it will not do that it may look as if it does.</summary>
+public sealed record BudgetStatus(Budget Budget, DateTimeOffset PeriodStart, DateTimeOffset PeriodEnd, decimal SpentUsd, double Percent, decimal ForecastUsd,
+    IReadOnlyList<ThresholdCrossing> Crossed, IReadOnlyList<string> Warnings);

@@ -30,7 +30,7 @@ public sealed partial class BudgetEvaluator(
         var reenabled = await jobs.ReenableBudgetDisabledAsync(periodStart, now, cancellationToken);
         foreach (var job in reenabled) LogReenabled(logger, job, periodStart.ToString("yyyy-MM", CultureInfo.InvariantCulture));
 
-        var all = await budgets.ListAsync(cancellationToken);
+        var all = await budgets.ListAsync(TenantScope.All, cancellationToken);
         var crossed = 0;
         var disabled = 0;
         foreach (var budget in all)
@@ -45,17 +45,17 @@ public sealed partial class BudgetEvaluator(
                 var channels = threshold.Actions.Select(a => a.NotifyChannel).OfType<string>()
                     .Concat(threshold.Actions.Any(a => a.Pages) ? [Channels.PagerDuty, Channels.Opsgenie] : [])
                     .Distinct().ToList();
-                var toDisable = new List<string>();
-                if (threshold.Actions.Any(a => a.DisablesBatchJobs))
-                {
-                    toDisable = budget.BatchJobs is { } listed ? [.. listed] : [.. (await jobs.ListAsync(cancellationToken)).Select(j => j.Name)];
-                }
-                var reason = $"Budget '{budget.Name}' reached {BudgetService.Percent(spent, budget.AmountUsd):0.#}% (${spent:N2} of ${budget.AmountUsd:N2}) on {now:yyyy-MM-dd HH:mm} UTC; " +
-                             $"disabled until the next budget period ({BudgetPeriods.End(now):yyyy-MM-dd}) or an operator enables it.";
+                // Only the jobs the budget names (in its own scope), or all of them when it says "all".
+                var toDisable = threshold.Actions.Any(a => a.DisablesBatchJobs) ? BatchJobSelection.Of(budget) : BatchJobSelection.None;
+                var until = $"disabled until the next budget period ({BudgetPeriods.End(now):yyyy-MM-dd}) or an operator enables it.";
+                var reason = $"Budget '{budget.Name}' reached {BudgetService.Percent(spent, budget.AmountUsd):0.#}% (${spent:N2} of ${budget.AmountUsd:N2}) on {now:yyyy-MM-dd HH:mm} UTC; {until}";
+                // Another tenant's job learns that a deployment-wide limit was reached, never that budget's spend.
+                var reasonElsewhere = $"The deployment-wide budget '{budget.Name}' reached its {threshold.Percent:0.#}% threshold on {now:yyyy-MM-dd HH:mm} UTC; {until}";
                 var outcome = string.Join("; ", threshold.Actions.Select(a => a.Text));
-                var crossing = new ThresholdCrossing(budget.Name, periodStart, threshold.Percent, threshold.Forecast, now, spent, forecast,
+                if (threshold.Actions.Any(a => a.DisablesBatchJobs) && toDisable.IsEmpty) outcome += " (no batch job named: none stopped)";
+                var crossing = new ThresholdCrossing(budget.TenantId, budget.Name, periodStart, threshold.Percent, threshold.Forecast, now, spent, forecast,
                     [.. threshold.Actions.Select(a => a.Text)], outcome, []);
-                var recorded = await budgets.RecordCrossingAsync(crossing, channels, toDisable, reason, cancellationToken);
+                var recorded = await budgets.RecordCrossingAsync(crossing, channels, toDisable, reason, reasonElsewhere, cancellationToken);
                 if (recorded is null) continue;
 
                 crossed++;
@@ -68,10 +68,11 @@ public sealed partial class BudgetEvaluator(
         }
 
         var retried = 0;
-        foreach (var stale in (await budgets.StalePendingNotificationsAsync(now - TimeSpan.FromMinutes(5), now, cancellationToken)).GroupBy(s => s.Crossing.Budget + s.Crossing.Percent))
+        var stalePending = await budgets.StalePendingNotificationsAsync(now - TimeSpan.FromMinutes(5), now, cancellationToken);
+        foreach (var stale in stalePending.GroupBy(s => (s.Crossing.TenantId, s.Crossing.Budget, s.Crossing.Percent, s.Crossing.Forecast)))
         {
             var crossing = stale.First().Crossing;
-            var budget = all.FirstOrDefault(b => b.Name == crossing.Budget);
+            var budget = all.FirstOrDefault(b => b.TenantId == crossing.TenantId && b.Name == crossing.Budget);
             await DeliverAsync(new BudgetMessage(crossing, budget?.AmountUsd ?? 0, BudgetPeriods.End(crossing.PeriodStart), []), [.. stale.Select(s => s.Notification)], cancellationToken);
             retried += stale.Count();
         }

@@ -10,10 +10,11 @@ public static class BudgetNotification
     {
         var c = m.Crossing;
         var percent = c.Percent.ToString("0.#", CultureInfo.InvariantCulture);
-        var title = $"Budget {c.Budget} {(c.Forecast ? "forecast at" : "at")} {percent}% ({Text.Usd(c.SpentUsd)} of {Text.Usd(m.AmountUsd)})";
+        var name = c.TenantId is { } tenant ? $"{tenant}/{c.Budget}" : c.Budget;
+        var title = $"Budget {name} {(c.Forecast ? "forecast at" : "at")} {percent}% ({Text.Usd(c.SpentUsd)} of {Text.Usd(m.AmountUsd)})";
         var facts = new List<NotificationFact>
         {
-            new("Budget", $"{c.Budget}: {Text.Usd(m.AmountUsd)} a month"),
+            new("Budget", $"{name}: {Text.Usd(m.AmountUsd)} a month"),
             new("Spent", $"{Text.Usd(c.SpentUsd)} ({BudgetService.Percent(c.SpentUsd, m.AmountUsd).ToString("0.#", CultureInfo.InvariantCulture)}%)"),
             new("Forecast", $"{Text.Usd(c.ForecastUsd)} by {m.PeriodEnd:yyyy-MM-dd}"),
             new("Threshold", c.Forecast ? $"{percent}% (forecast)" : $"{percent}%"),
@@ -35,12 +36,13 @@ public static class BudgetNotification
             Timestamp = c.CrossedAt,
             Group = "budget",
             Class = "spend",
-            Entity = $"budget/{c.Budget}",
+            Entity = $"budget/{name}",
             Tags = ["vigil", "budget"],
             Note = $"{m.Summary}. Done: {m.Outcome}",
             Details = new Dictionary<string, object?>
             {
                 ["budget"] = c.Budget,
+                ["tenant_id"] = c.TenantId,
                 ["spent_usd"] = c.SpentUsd,
                 ["amount_usd"] = m.AmountUsd,
                 ["forecast_usd"] = c.ForecastUsd,
@@ -53,6 +55,7 @@ public static class BudgetNotification
                 ["budget"] = new Dictionary<string, object?>
                 {
                     ["name"] = c.Budget,
+                    ["tenant_id"] = c.TenantId,
                     ["amount_usd"] = m.AmountUsd,
                     ["period_start"] = c.PeriodStart,
                     ["period_end"] = m.PeriodEnd,
@@ -64,7 +67,7 @@ public static class BudgetNotification
                     ["disabled_jobs"] = m.DisabledJobs,
                 },
             },
-            MailHeader = ("X-Vigil-Budget", c.Budget),
+            MailHeader = ("X-Vigil-Budget", name),
         };
     }
 }

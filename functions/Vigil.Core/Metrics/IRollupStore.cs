@@ -41,15 +41,3 @@ public interface IRollupStore
     /// <summary>Every event committed before this instant is in the rollups (null before the first run).</summary>
     Task<DateTimeOffset?> CompleteUpToAsync(CancellationToken cancellationToken);
 }
-
-public sealed record SlaTarget(string Bot, string Operation, double P50Ms, double P95Ms, double P99Ms, DateTimeOffset UpdatedAt);
-
-public interface ISlaTargetStore
-{
-    Task<IReadOnlyList<SlaTarget>> ListAsync(CancellationToken cancellationToken);
-
-    /// <summary>Creates or replaces; true when it was created.</summary>
-    Task<bool> UpsertAsync(SlaTarget target, CancellationToken cancellationToken);
-
-    Task<bool> DeleteAsync(string bot, string operation, CancellationToken cancellationToken);
-}

@@ -18,7 +18,9 @@ public sealed record SlaNumbers(double? P50Ms, double? P95Ms, double? P99Ms);
 
 public sealed record SlaActual(long Count, double? P50Ms, double? P95Ms, double? P99Ms);
 
-public sealed record SlaResultItem(string Bot, string Operation, SlaNumbers Target, SlaActual Actual, bool Compliant, IReadOnlyList<string> Violations, string Status);
+/// <summary>One target's compliance: <paramref name="TenantId"/> is the target's tenant (null: a global target), <paramref name="EventTypes"/> the types measured.</summary>
+public sealed record SlaResultItem(string? TenantId, string Bot, string Operation, SlaNumbers Target, SlaActual Actual, bool Compliant, IReadOnlyList<string> Violations,
+    string Status, IReadOnlyList<string> EventTypes);
 
 public sealed record SlaResult(string Window, DateTimeOffset From, DateTimeOffset To, IReadOnlyList<SlaResultItem> Results, DateTimeOffset? CompleteUpTo);
 
@@ -86,23 +88,42 @@ public sealed class MetricsService(IRollupStore rollups, ISlaTargetStore slaTarg
         return new CostResult(window.Text, window.From, window.To, Usd(total), groups, await rollups.CompleteUpToAsync(cancellationToken));
     }
 
-    public async Task<SlaResult> SlaAsync(MetricWindow window, MetricFilter filter, CancellationToken cancellationToken)
+    /// <summary>
+    /// Compliance of each target, measured over the target's event types (a <c>type</c> filter
+    /// overrides them). <paramref name="viewTenant"/> is whose view this is: a tenant sees its own
+    /// targets, and the global targets as defaults for the operations it has data for and no
+    /// target of its own, all over its own events; with no tenant (an unbound key), every target —
+    /// a global one over every tenant's events, a tenant's over that tenant's.
+    /// </summary>
+    public async Task<SlaResult> SlaAsync(MetricWindow window, MetricFilter filter, string? viewTenant, CancellationToken cancellationToken)
     {
-        var targets = await slaTargets.ListAsync(cancellationToken);
-        var groups = await rollups.QueryAsync(new RollupQuery(window.Plan(), filter, [Dimension.Bot, Dimension.Operation]), cancellationToken);
-        var byKey = groups.ToDictionary(g => (g.Key[Dimension.Bot], g.Key[Dimension.Operation]));
+        var targets = await slaTargets.ListAsync(viewTenant is null ? TenantScope.All : TenantScope.OfWithGlobal(viewTenant), cancellationToken);
+        var typeOverride = filter.Get(Dimension.Type);
+        var query = new MetricFilter();
+        foreach (var (dimension, values) in filter.Values) query.With(dimension, values);
+        if (typeOverride is null) query.With(Dimension.Type, [.. targets.SelectMany(t => t.EventTypes).Distinct(StringComparer.Ordinal)]);
+        var groups = targets.Count == 0
+            ? []
+            : await rollups.QueryAsync(new RollupQuery(window.Plan(), query, [Dimension.TenantId, Dimension.Bot, Dimension.Operation, Dimension.Type]), cancellationToken);
+        var own = targets.Where(t => t.TenantId is not null).Select(t => (t.Bot, t.Operation)).ToHashSet();
         var results = new List<SlaResultItem>();
         foreach (var t in targets.Where(t => filter.Get(Dimension.Bot) is not { } bots || bots.Contains(t.Bot))
                                  .Where(t => filter.Get(Dimension.Operation) is not { } ops || ops.Contains(t.Operation)))
         {
-            var sketch = byKey.TryGetValue((t.Bot, t.Operation), out var g) ? g.Counters.Duration : new LatencySketch();
+            var types = typeOverride ?? t.EventTypes;
+            var dataTenant = t.TenantId ?? viewTenant;
+            var matching = groups.Where(g => g.Key[Dimension.Bot] == t.Bot && g.Key[Dimension.Operation] == t.Operation && types.Contains(g.Key[Dimension.Type])
+                                             && (dataTenant is null || g.Key[Dimension.TenantId] == dataTenant)).ToList();
+            if (viewTenant is not null && t.TenantId is null && (own.Contains((t.Bot, t.Operation)) || matching.Count == 0)) continue;
+            var sketch = new LatencySketch();
+            foreach (var g in matching) sketch.Merge(g.Counters.Duration);
             var actual = new SlaActual(sketch.Count, Ms(sketch.Quantile(0.5)), Ms(sketch.Quantile(0.95)), Ms(sketch.Quantile(0.99)));
             var violations = new List<string>();
             Check("p50", actual.P50Ms, t.P50Ms, violations);
             Check("p95", actual.P95Ms, t.P95Ms, violations);
             Check("p99", actual.P99Ms, t.P99Ms, violations);
             var status = sketch.IsEmpty ? "no_data" : violations.Count == 0 ? "compliant" : "violated";
-            results.Add(new SlaResultItem(t.Bot, t.Operation, new SlaNumbers(t.P50Ms, t.P95Ms, t.P99Ms), actual, violations.Count == 0, violations, status));
+            results.Add(new SlaResultItem(t.TenantId, t.Bot, t.Operation, new SlaNumbers(t.P50Ms, t.P95Ms, t.P99Ms), actual, violations.Count == 0, violations, status, types));
         }
         return new SlaResult(window.Text, window.From, window.To, results, await rollups.CompleteUpToAsync(cancellationToken));
 

@@ -23,6 +23,19 @@ public static class Events
         ["output_tokens"] = 300,
     };
 
+    /// <summary>A bot interaction: the event whose duration an operation's SLA target measures.</summary>
+    public static Dictionary<string, object?> BotInteraction(string id, DateTimeOffset at, string bot = "lead_bot", string operation = "process",
+        double durationMs = 420, string? tenant = null) => new()
+    {
+        ["event_id"] = id,
+        ["type"] = "bot_interaction",
+        ["timestamp"] = Ts(at),
+        ["tenant_id"] = tenant,
+        ["bot"] = bot,
+        ["operation"] = operation,
+        ["duration_ms"] = durationMs,
+    };
+
     public static string Batch(IEnumerable<Dictionary<string, object?>> items) =>
         JsonSerializer.Serialize(items.Select(i => i.Where(kv => kv.Value is not null).ToDictionary(kv => kv.Key, kv => kv.Value)));
 
