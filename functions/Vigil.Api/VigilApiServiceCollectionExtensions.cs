@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Vigil.Otlp;
 
 namespace Vigil.Api;
 
@@ -15,6 +16,10 @@ public static class VigilApiServiceCollectionExtensions
         services.AddSingleton<AlertsApi>();
         services.AddSingleton<BudgetsApi>();
         services.AddSingleton<AdminApi>();
+        services.AddSingleton<EventsQueryApi>();
+        services.AddSingleton<OtlpTraceIngestor>();
+        services.AddSingleton<OtlpApi>();
+        services.AddSingleton<PrometheusApi>();
         return services;
     }
 }
