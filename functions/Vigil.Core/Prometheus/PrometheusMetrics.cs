@@ -30,7 +30,7 @@ public sealed partial class PrometheusMetrics(
 
     private static readonly Dimension[] SeriesDimensions = [Dimension.TenantId, Dimension.Bot, Dimension.Operation, Dimension.Model, Dimension.Type];
 
-    private static readonly double[] Quantiles = [0.5, 0.95, 0.99];
+    private static readonly (double Q, string Name)[] Quantiles = [(0.5, "p50"), (0.95, "p95"), (0.99, "p99")];
 
     private static readonly AlertState[] OpenStates = [AlertState.Pending, AlertState.Firing, AlertState.Acknowledged];
 
@@ -88,20 +88,28 @@ public sealed partial class PrometheusMetrics(
             }), max, dropped);
     }
 
+    /// <summary>
+    /// One gauge per quantile (vigil_latency_p95_seconds...), not one gauge with a quantile label:
+    /// that label is reserved for summaries, whose _sum and _count these windowed figures are not.
+    /// </summary>
     private static void WriteLatency(PrometheusText text, IReadOnlyList<RollupGroup> groups, int max, List<(string, int)> dropped)
     {
-        Family(text, "vigil_latency_seconds", "gauge",
-            "Duration quantiles (P50, P95, P99) over the 5 minutes ending at the last complete rollup minute; series with events then only.",
-            groups.Where(g => !g.Counters.Duration.IsEmpty).SelectMany(g => Quantiles.Select(q =>
-                (SeriesLabels(g, ("quantile", Q(q))), g.Counters.Duration.Quantile(q)!.Value / 1000, g.Counters.Duration.Count))), max, dropped);
-        Family(text, "vigil_ttft_seconds", "gauge",
-            "Time-to-first-token quantiles (P50, P95, P99) over the same 5 minutes; series that reported ttft_ms only.",
-            groups.Where(g => !g.Counters.Ttft.IsEmpty).SelectMany(g => Quantiles.Select(q =>
-                (SeriesLabels(g, ("quantile", Q(q))), g.Counters.Ttft.Quantile(q)!.Value / 1000, g.Counters.Ttft.Count))), max, dropped);
+        foreach (var (q, name) in Quantiles)
+        {
+            Family(text, $"vigil_latency_{name}_seconds", "gauge",
+                $"Duration {name.ToUpperInvariant()} over the 5 minutes ending at the last complete rollup minute (series with events then).",
+                groups.Where(g => !g.Counters.Duration.IsEmpty)
+                    .Select(g => (SeriesLabels(g), g.Counters.Duration.Quantile(q)!.Value / 1000, g.Counters.Duration.Count)), max, dropped);
+        }
+        foreach (var (q, name) in Quantiles)
+        {
+            Family(text, $"vigil_ttft_{name}_seconds", "gauge",
+                $"Time-to-first-token {name.ToUpperInvariant()} over the same 5 minutes (series that reported ttft_ms).",
+                groups.Where(g => !g.Counters.Ttft.IsEmpty)
+                    .Select(g => (SeriesLabels(g), g.Counters.Ttft.Quantile(q)!.Value / 1000, g.Counters.Ttft.Count)), max, dropped);
+        }
         Family(text, "vigil_window_events", "gauge", "Events in the same 5 minutes: how many samples the quantiles stand on.",
             groups.Select(g => (SeriesLabels(g), (double)g.Counters.Events, g.Counters.Events)), max, dropped);
-
-        static string Q(double q) => q.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private async Task WriteAlertsAsync(PrometheusText text, string? tenant, int max, List<(string, int)> dropped, CancellationToken cancellationToken)
