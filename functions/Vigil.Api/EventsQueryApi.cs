@@ -54,7 +54,10 @@ public sealed class EventsQueryApi(ApiGate gate, IEventQueries events, TimeProvi
         double? minDuration = null;
         if (q.Get("min_duration_ms") is { } minText)
         {
-            if (double.TryParse(minText, NumberStyles.Float, CultureInfo.InvariantCulture, out var min) && double.IsFinite(min) && min >= 0) minDuration = min;
+            if (double.TryParse(minText, NumberStyles.Float, CultureInfo.InvariantCulture, out var min) && double.IsFinite(min) && min >= 0)
+            {
+                minDuration = min;
+            }
             else q.Errors.Add("min_duration_ms", "min_duration_ms must be a number, 0 or more.");
         }
         var limit = q.Int("limit", DefaultLimit, 1, MaxLimit);

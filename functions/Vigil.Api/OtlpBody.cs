@@ -33,7 +33,8 @@ public static class OtlpBody
             $"Content-Type '{request.ContentType}' is not OTLP/HTTP; send application/x-protobuf or application/json."));
     }
 
-    public static async Task<(PooledBody? Body, ProblemResult? Problem)> ReadAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
+    public static async Task<(PooledBody? Body, ProblemResult? Problem)> ReadAsync(
+        HttpRequest request, int maxBytes, CancellationToken cancellationToken)
     {
         var encoding = request.Headers.ContentEncoding.ToString().Trim();
         var gzip = encoding.Equals("gzip", StringComparison.OrdinalIgnoreCase) || encoding.Equals("x-gzip", StringComparison.OrdinalIgnoreCase);
@@ -49,7 +50,8 @@ public static class OtlpBody
         }
     }
 
-    private static async Task<(PooledBody? Body, ProblemResult? Problem)> GunzipAsync(ReadOnlyMemory<byte> compressed, int maxBytes, CancellationToken cancellationToken)
+    private static async Task<(PooledBody? Body, ProblemResult? Problem)> GunzipAsync(
+        ReadOnlyMemory<byte> compressed, int maxBytes, CancellationToken cancellationToken)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(maxBytes + 1, Math.Max(4096, compressed.Length * 4)));
         var total = 0;
@@ -71,7 +73,8 @@ public static class OtlpBody
                 if (total > maxBytes)
                 {
                     ArrayPool<byte>.Shared.Return(buffer);
-                    return (null, Problems.TooLarge($"The gzip body inflates past the {maxBytes:N0}-byte limit.").With("max_bytes", maxBytes));
+                    var detail = $"The gzip body inflates past the {maxBytes:N0}-byte limit.";
+                    return (null, Problems.TooLarge(detail).With("max_bytes", maxBytes));
                 }
             }
             return (new PooledBody(buffer, total), null);

@@ -3,12 +3,13 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Vigil.IntegrationTests.Infrastructure;
 
 namespace Vigil.IntegrationTests;
 
 /// <summary>GET /api/metrics/prometheus: the exposition, promtool's check, and the real Prometheus scraping it.</summary>
-public class PrometheusTests
+public partial class PrometheusTests
 {
     /// <summary>Events in the minute before the current one, so the next ComputeRollups completes it.</summary>
     private static DateTimeOffset LastMinute(int second)
@@ -63,6 +64,14 @@ public class PrometheusTests
         Assert.Contains("vigil_alerts_open{rule=\"high_error_rate\",severity=\"critical\",state=\"firing\"} 0\n", text, StringComparison.Ordinal);
         var (exit, output) = await PrometheusServer.CheckMetricsAsync(text);
         Assert.True(exit == 0, $"promtool check metrics: exit {exit}: {output}");
+
+        // The Grafana dashboard charts only metrics the exposition has.
+        var dashboard = File.ReadAllText(Path.Combine(PrivateCluster.RepositoryRoot(), "docs", "grafana", "vigil-dashboard.json"));
+        var charted = JsonDocument.Parse(dashboard).RootElement.GetProperty("panels").EnumerateArray()
+            .SelectMany(p => p.GetProperty("targets").EnumerateArray())
+            .SelectMany(t => MetricName().Matches(t.GetProperty("expr").GetString()!).Select(m => m.Value)).Distinct().ToList();
+        Assert.True(charted.Count >= 8, string.Join(", ", charted));
+        Assert.All(charted, metric => Assert.Contains($"# TYPE {metric} ", text, StringComparison.Ordinal));
 
         using var ingest = app.Client(await app.CreateKeyAsync("ingest"));
         Assert.Equal(HttpStatusCode.Forbidden, (await ingest.GetAsync("/api/metrics/prometheus")).StatusCode);
@@ -137,4 +146,7 @@ public class PrometheusTests
         var count = Assert.Single(await prometheus.QueryAsync("vigil_events_total{bot=\"buyer_bot\"}", patience));
         Assert.Equal(50, count.Value);
     }
+
+    [GeneratedRegex("vigil_[a-z0-9_]+")]
+    private static partial Regex MetricName();
 }

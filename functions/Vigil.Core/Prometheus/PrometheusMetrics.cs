@@ -51,9 +51,11 @@ public sealed partial class PrometheusMetrics(
                 "End of the last complete rollup minute these metrics are read up to (Unix time).");
             text.Sample("vigil_rollup_minute_end_timestamp_seconds", [], end.ToUnixTimeSeconds());
 
-            var today = await rollups.QueryAsync(new RollupQuery(MetricWindow.Plan(dayStart, end), filter, SeriesDimensions, WithSketches: false), cancellationToken);
+            var today = await rollups.QueryAsync(
+                new RollupQuery(MetricWindow.Plan(dayStart, end), filter, SeriesDimensions, WithSketches: false), cancellationToken);
             WriteCounters(text, today, max, dropped);
-            var recent = await rollups.QueryAsync(new RollupQuery(MetricWindow.Plan(end - LatencyWindow, end), filter, SeriesDimensions), cancellationToken);
+            var recent = await rollups.QueryAsync(
+                new RollupQuery(MetricWindow.Plan(end - LatencyWindow, end), filter, SeriesDimensions), cancellationToken);
             WriteLatency(text, recent, max, dropped);
         }
 
@@ -177,6 +179,7 @@ public sealed partial class PrometheusMetrics(
         return labels;
     }
 
-    [LoggerMessage(EventId = 7101, Level = LogLevel.Debug, Message = "Prometheus scrape left out {Dropped} label sets of {Metric} (limit {Limit} per metric)")]
+    [LoggerMessage(EventId = 7101, Level = LogLevel.Debug,
+        Message = "Prometheus scrape left out {Dropped} label sets of {Metric} (limit {Limit} per metric)")]
     private static partial void LogSeriesDropped(ILogger logger, int dropped, string metric, int limit);
 }
