@@ -88,6 +88,12 @@ public static class ApiRoutes
             (HttpContext c, string name, BatchJobsApi api) => api.EnableJobAsync(c, name)),
         new("POST", "/api/batch-jobs/{name}/disable", "DisableBatchJob",
             (HttpContext c, string name, BatchJobsApi api) => api.DisableJobAsync(c, name)),
+        new("GET", "/api/events", "ListEvents",
+            (HttpContext c, EventsQueryApi api) => api.ListAsync(c)),
+        new("POST", "/api/otlp/v1/traces", "PostOtlpTraces",
+            (HttpContext c, OtlpApi api) => api.PostTracesAsync(c)),
+        new("GET", "/api/metrics/prometheus", "GetPrometheusMetrics",
+            (HttpContext c, PrometheusApi api) => api.ScrapeAsync(c)),
     ];
 
     /// <summary>Maps every contract route to its shared handler (local host).</summary>

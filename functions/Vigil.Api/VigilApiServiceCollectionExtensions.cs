@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Vigil.Otlp;
 
 namespace Vigil.Api;
 
@@ -16,6 +17,10 @@ public static class VigilApiServiceCollectionExtensions
         services.AddSingleton<BudgetsApi>();
         services.AddSingleton<BatchJobsApi>();
         services.AddSingleton<AdminApi>();
+        services.AddSingleton<EventsQueryApi>();
+        services.AddSingleton<OtlpTraceIngestor>();
+        services.AddSingleton<OtlpApi>();
+        services.AddSingleton<PrometheusApi>();
         return services;
     }
 }

@@ -10,6 +10,7 @@ using Vigil.Core.Health;
 using Vigil.Core.Jobs;
 using Vigil.Core.Metrics;
 using Vigil.Core.Pricing;
+using Vigil.Core.Prometheus;
 
 namespace Vigil.Core;
 
@@ -34,6 +35,8 @@ public static class VigilCoreServiceCollectionExtensions
         services.TryAddSingleton<EventIngestor>();
         services.TryAddSingleton<ApiKeyService>();
         services.TryAddSingleton<MetricsService>();
+        services.AddValidatedOptions<PrometheusOptions, PrometheusOptionsValidator>(configuration.GetSection(PrometheusOptions.Section));
+        services.TryAddSingleton<PrometheusMetrics>();
         services.AddSingleton<ITimerJob, ComputeRollupsJob>();
         services.TryAddSingleton<EscalationPolicy>();
         services.TryAddSingleton<EscalationService>();

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Vigil.Core;
 using Vigil.Core.Alerts;
+using Vigil.Hosting;
 using Vigil.Postgres;
 
 namespace Vigil.Functions;
@@ -36,17 +37,22 @@ public static class FunctionsServiceCollectionExtensions
                 TimeSpan.FromSeconds(5));
         });
 
-        // Traces and metrics (the Functions invocations and Vigil's own) go to Application Insights
-        // when the app has a connection string for it. The Bicep turns local authentication off
-        // there, so the exporter signs in with the app's identity.
+        // Traces and metrics (the Functions invocations and Vigil's own, see AddVigilTelemetry) go to
+        // Application Insights when the app has a connection string for it, and over OTLP when
+        // OTEL_EXPORTER_OTLP_ENDPOINT is set; either, both or neither. The Bicep turns local
+        // authentication off in Application Insights, so its exporter signs in with the app's identity.
         var applicationInsights = configuration[ApplicationInsightsSetting];
-        if (!string.IsNullOrWhiteSpace(applicationInsights))
+        var azureMonitor = !string.IsNullOrWhiteSpace(applicationInsights);
+        if (azureMonitor || VigilTelemetryServiceCollectionExtensions.ExportsOtlp(configuration))
         {
-            services.AddOpenTelemetry()
-                .WithTracing(tracing => tracing.AddSource(VigilTelemetry.Name))
-                .WithMetrics(metrics => metrics.AddMeter(VigilTelemetry.Name))
-                .UseFunctionsWorkerDefaults()
-                .UseAzureMonitorExporter();
+            services.AddVigilTelemetry(configuration, telemetry =>
+            {
+                telemetry.UseFunctionsWorkerDefaults();
+                if (azureMonitor) telemetry.UseAzureMonitorExporter();
+            });
+        }
+        if (azureMonitor)
+        {
             services.AddOptions<AzureMonitorExporterOptions>().Configure<IOptions<AzureIdentityOptions>, TokenCredential>((exporter, identity, credential) =>
             {
                 exporter.ConnectionString = applicationInsights;

@@ -11,7 +11,8 @@ namespace Vigil.Functions;
 /// keys of the contract (Authorization: Bearer) are checked by the handlers, in both hosts, which a
 /// function key could not do (roles, tenants, revocation). The "api" prefix comes from host.json.
 /// </summary>
-public sealed class HttpFunctions(EventsApi events, HealthApi health, KeysApi keys, MetricsApi metrics, AlertsApi alerts, BudgetsApi budgets, BatchJobsApi batchJobs)
+public sealed class HttpFunctions(EventsApi events, HealthApi health, KeysApi keys, MetricsApi metrics, AlertsApi alerts, BudgetsApi budgets,
+    BatchJobsApi batchJobs, EventsQueryApi eventQueries, OtlpApi otlp, PrometheusApi prometheus)
 {
     [Function("PostEvents")]
     public Task<IResult> PostEvents([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "events")] HttpRequest req) =>
@@ -156,4 +157,16 @@ public sealed class HttpFunctions(EventsApi events, HealthApi health, KeysApi ke
         }
         return result;
     }
+
+    [Function("ListEvents")]
+    public Task<IResult> ListEvents([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "events")] HttpRequest req) =>
+        eventQueries.ListAsync(req.HttpContext);
+
+    [Function("PostOtlpTraces")]
+    public Task<IResult> PostOtlpTraces([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "otlp/v1/traces")] HttpRequest req) =>
+        otlp.PostTracesAsync(req.HttpContext);
+
+    [Function("GetPrometheusMetrics")]
+    public Task<IResult> GetPrometheusMetrics([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "metrics/prometheus")] HttpRequest req) =>
+        prometheus.ScrapeAsync(req.HttpContext);
 }

@@ -3,7 +3,7 @@ using Vigil.Hosting;
 using Vigil.LocalHost;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.Services.AddVigil(builder.Configuration).AddVigilLocalHost(builder.Configuration);
+builder.Services.AddVigil(builder.Configuration).AddVigilLocalHost(builder.Configuration).AddVigilTelemetry(builder.Configuration);
 
 var app = builder.Build();
 if (!StartupCheck.Passes(app.Services, Console.Error)) return StartupCheck.ExitCode;

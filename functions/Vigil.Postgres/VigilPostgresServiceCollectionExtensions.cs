@@ -41,6 +41,7 @@ public static class VigilPostgresServiceCollectionExtensions
         services.AddSingleton<IDatabaseMigrator, PgMigrator>();
         services.AddSingleton<IStorageHealth, PgStorageHealth>();
         services.AddSingleton<IEventStore, PgEventStore>();
+        services.AddSingleton<IEventQueries, PgEventQueries>();
         services.AddSingleton<IApiKeyStore, PgApiKeyStore>();
         services.AddSingleton<IRetentionStore, PgRetentionStore>();
         services.AddSingleton<IRollupStore, PgRollupStore>();

@@ -169,6 +169,7 @@ internal static class TenancyMatrix
             ("/api/alerts", "/api/alerts", true, false),
             ("/api/budgets", "/api/budgets", true, false),
             ("/api/batch-jobs", "/api/batch-jobs", true, false),
+            ("/api/events", "/api/events?window=1h", false, false),
         };
         foreach (var route in lists)
         {
@@ -210,6 +211,34 @@ internal static class TenancyMatrix
                     AssertAnswer(expected, status, body, own, binding);
                     // A tenant's admin never mints an unbound key: no tenant_id means its own.
                     if (status == 201) Assert.Equal(requested ?? own, TenantOf(JsonDocument.Parse(body).RootElement));
+                });
+                yield return new Case("GET /api/metrics/prometheus", Label(binding), TenantText(requested), async world =>
+                {
+                    var own = Scopes.Of(binding);
+                    var expected = own is null || requested is null || requested == own ? 200 : 403;
+                    var (status, body) = await SendAsync(world.Keys[binding], "GET", "/api/metrics/prometheus" + TenancyWorld.Query(requested), null);
+                    Assert.True(expected == status, $"expected {expected}, got {status}: {body}");
+                    if (status >= 400)
+                    {
+                        Assert.Contains("\"type\":\"urn:vigil:problem:", body, StringComparison.Ordinal);
+                        return;
+                    }
+                    // The text exposition: a scoped scrape carries no other tenant's series or secrets.
+                    var scope = own ?? requested;
+                    if (scope is null) return;
+                    foreach (var other in Scopes.All.Where(t => t != scope))
+                    {
+                        Assert.DoesNotContain(Scopes.Secret(other), body, StringComparison.Ordinal);
+                        if (other is not null) Assert.DoesNotContain($"tenant_id=\"{other}\"", body, StringComparison.Ordinal);
+                    }
+                });
+                yield return new Case("POST /api/otlp/v1/traces", Label(binding), TenantText(requested), async world =>
+                {
+                    var own = Scopes.Of(binding);
+                    var expected = own is null || requested is null || requested == own ? 200 : 403;
+                    var (status, body) = await SendAsync(world.Keys[binding], "POST", "/api/otlp/v1/traces", OtlpChatSpan(requested));
+                    Assert.True(expected == status, $"expected {expected}, got {status}: {body}");
+                    if (status >= 400) Assert.Contains("\"type\":\"urn:vigil:problem:", body, StringComparison.Ordinal);
                 });
                 yield return new Case("POST /api/events", Label(binding), TenantText(requested), async world =>
                 {
@@ -301,6 +330,29 @@ internal static class TenancyMatrix
 
     private static string RunsOf(JsonElement runs) =>
         string.Join(';', runs.GetProperty("runs").EnumerateArray().Select(r => $"{r.GetProperty("run_id")}:{r.GetProperty("status")}:{r.GetProperty("reported_cost_usd")}"));
+
+    /// <summary>One GenAI chat span in OTLP's JSON encoding, naming its tenant as a resource attribute.</summary>
+    private static string OtlpChatSpan(string? tenant)
+    {
+        var resource = new List<object> { new { key = "service.name", value = new { stringValue = "matrix_bot" } } };
+        if (tenant is not null) resource.Add(new { key = "vigil.tenant_id", value = new { stringValue = tenant } });
+        var end = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000;
+        var span = new
+        {
+            traceId = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()),
+            spanId = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray()[..8]),
+            name = "chat gpt-4o",
+            kind = 3,
+            startTimeUnixNano = (end - 400_000_000).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            endTimeUnixNano = end.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            attributes = new object[]
+            {
+                new { key = "gen_ai.operation.name", value = new { stringValue = "chat" } },
+                new { key = "gen_ai.request.model", value = new { stringValue = "gpt-4o" } },
+            },
+        };
+        return JsonSerializer.Serialize(new { resourceSpans = new[] { new { resource = new { attributes = resource }, scopeSpans = new[] { new { spans = new[] { span } } } } } });
+    }
 
     private static async Task<(int Status, string Body)> SendAsync(HttpClient client, string method, string url, string? json)
     {
