@@ -1,10 +1,23 @@
+using System.Globalization;
 using System.Text.Json;
+using Vigil.Core;
 
 namespace Vigil.Api;
 
-/// <summary>Reading fields of small request documents with clear, per-field messages.</summary>
+/// <summary>
+/// Reading fields of small request documents with clear, per-field messages. Every value read here
+/// fits the column it goes to: text without NUL or control characters (line breaks are allowed in
+/// free text), numbers within <see cref="MaxNumber"/> and, when not zero, no smaller than
+/// <see cref="Resolution"/>, the unit of the numeric(20,6) money columns.
+/// </summary>
 public static class JsonFields
 {
+    /// <summary>Far beyond any cost, amount or latency the API keeps; numeric(20,6) holds up to 10^14.</summary>
+    public const double MaxNumber = 1e12;
+
+    /// <summary>Money columns keep six decimals: a smaller positive value would be stored as 0.</summary>
+    public const double Resolution = 0.000001;
+
     public static string? String(JsonElement body, string name, FieldErrors errors, bool required, int maxLength)
     {
         if (!body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
@@ -17,7 +30,12 @@ public static class JsonFields
             errors.Add(name, $"{name} must be a string.");
             return null;
         }
-        var text = value.GetString()!.Trim();
+        if (!StorableText.TryRead(value, out var read) || StorableText.Problem(read) is not null)
+        {
+            errors.Add(name, $"{name} must be text without NUL characters, in valid UTF-8.");
+            return null;
+        }
+        var text = read!.Trim();
         if (text.Length == 0)
         {
             errors.Add(name, $"{name} must not be empty.");
@@ -26,6 +44,11 @@ public static class JsonFields
         if (text.Length > maxLength)
         {
             errors.Add(name, $"{name} must be at most {maxLength} characters.");
+            return null;
+        }
+        if (StorableText.HasControl(text, allowLineBreaks: true))
+        {
+            errors.Add(name, $"{name} must not contain control characters (other than tabs and line breaks).");
             return null;
         }
         return text;
@@ -48,7 +71,18 @@ public static class JsonFields
             errors.Add(name, allowZero ? $"{name} must be 0 or more." : $"{name} must be greater than 0.");
             return null;
         }
-        return number;
+        if (number > MaxNumber)
+        {
+            errors.Add(name, $"{name} must be at most {MaxNumber.ToString("N0", CultureInfo.InvariantCulture)}.");
+            return null;
+        }
+        if (number is > 0 and < Resolution)
+        {
+            errors.Add(name, $"{name} must be {(allowZero ? "0 or " : "")}at least {Resolution.ToString("0.######", CultureInfo.InvariantCulture)}.");
+            return null;
+        }
+        // -0 is 0: PostgreSQL would keep the sign of a double.
+        return number == 0 ? 0 : number;
     }
 
     public static void RejectUnknown(JsonElement body, FieldErrors errors, params string[] known)
