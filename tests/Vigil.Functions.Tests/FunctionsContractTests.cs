@@ -28,7 +28,7 @@ public partial class FunctionsContractTests
             Assert.True(http.TryGetValue(route.FunctionName, out var function), $"no HTTP function {route.FunctionName} for {route.Method} {route.Template}");
             var trigger = function.Trigger!;
             Assert.Equal("Anonymous", trigger.Text("authLevel"));
-            Assert.Equal([route.Method.ToLowerInvariant()], trigger.List("methods"));
+            Assert.Equal(route.Methods.Select(m => m.ToLowerInvariant()), trigger.List("methods"));
             // host.json's routePrefix puts every function route under /api.
             Assert.Equal(Shape(route.Template), Shape("/api/" + trigger.Text("route")));
             Assert.Contains(function.Bindings, b => b is { Type: "http", Direction: "Out", Name: "$return" });
