@@ -6,6 +6,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddVigil(builder.Configuration).AddVigilLocalHost(builder.Configuration);
 
 var app = builder.Build();
+app.UseProblemResponses();
 app.MapVigilApi();
 app.MapLocalAdmin();
 app.Run();
