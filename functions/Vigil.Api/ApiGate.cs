@@ -113,6 +113,7 @@ public sealed partial class ApiGate(ApiKeyService keys, ILogger<ApiGate> logger)
     [LoggerMessage(EventId = 3002, Level = LogLevel.Error, Message = "{Method} {Path} failed (trace {TraceId})")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, string method, string path, string traceId);
 
-    [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "{Method} {Path} answered {Status}: the request could not be read ({Reason})")]
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Information,
+        Message = "{Method} {Path} answered {Status}: the request could not be read ({Reason})")]
     private static partial void LogBadRequest(ILogger logger, string method, string path, int status, string reason);
 }

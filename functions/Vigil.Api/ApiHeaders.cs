@@ -2,7 +2,10 @@ using Microsoft.AspNetCore.Http;
 
 namespace Vigil.Api;
 
-/// <summary>Headers every API response carries, on both hosts (set by <see cref="ApiGate"/>, and by the local host for its own errors).</summary>
+/// <summary>
+/// Headers every API response carries, on both hosts: set by <see cref="ApiGate"/>, and by the local
+/// host for the answers it gives itself.
+/// </summary>
 public static class ApiHeaders
 {
     public static void Apply(HttpResponse response)

@@ -78,7 +78,8 @@ public static class JsonFields
         }
         if (number is > 0 and < Resolution)
         {
-            errors.Add(name, $"{name} must be {(allowZero ? "0 or " : "")}at least {Resolution.ToString("0.######", CultureInfo.InvariantCulture)}.");
+            var least = Resolution.ToString("0.######", CultureInfo.InvariantCulture);
+            errors.Add(name, $"{name} must be {(allowZero ? "0 or " : "")}at least {least}.");
             return null;
         }
         // -0 is 0: PostgreSQL would keep the sign of a double.

@@ -102,7 +102,8 @@ public static class Problems
             415 => ("unsupported-media-type", "Unsupported Media Type", "Send the body as JSON with Content-Type: application/json."),
             431 => ("request-header-fields-too-large", "Request Header Fields Too Large", "The request headers are too large."),
             500 => ("internal", "Internal Server Error", "An unexpected error occurred; it has been logged."),
-            _ => ($"http-{status}", ReasonPhrases.GetReasonPhrase(status) is { Length: > 0 } phrase ? phrase : "Error", $"The request ended with status {status}."),
+            _ => ($"http-{status}", ReasonPhrases.GetReasonPhrase(status) is { Length: > 0 } phrase ? phrase : "Error",
+                $"The request ended with status {status}."),
         };
         return new ProblemResult(status, slug, title, detail ?? fallback);
     }

@@ -31,7 +31,7 @@ public sealed class QueryReader
             {
                 Errors.Add(name, $"'{name}' is given {values.Count} times; give it once (comma-separate several values).");
             }
-            else if ((StorableText.Problem(values[0]) ?? (StorableText.HasControl(values[0] ?? "") ? "holds a control character" : null)) is { } problem)
+            else if (ValueProblem(values[0]) is { } problem)
             {
                 // Values filter stored text: PostgreSQL would refuse a NUL, and no stored name holds a control character.
                 Errors.Add(name, $"'{name}' {problem}; a parameter's value is text without control characters.");
@@ -42,9 +42,14 @@ public sealed class QueryReader
 
     public FieldErrors Errors { get; } = new();
 
+    private static string? ValueProblem(string? value) =>
+        StorableText.Problem(value) ?? (StorableText.HasControl(value ?? "") ? "holds a control character" : null);
+
     /// <summary>The parameter's value, trimmed; null when absent, blank or refused (the error is in <see cref="Errors"/>).</summary>
     public string? Get(string name) =>
-        !_invalid.Contains(name) && _query.TryGetValue(name, out var v) && v.Count == 1 && !string.IsNullOrWhiteSpace(v[0]) ? v[0]!.Trim() : null;
+        !_invalid.Contains(name) && _query.TryGetValue(name, out var v) && v.Count == 1 && !string.IsNullOrWhiteSpace(v[0])
+            ? v[0]!.Trim()
+            : null;
 
     public string[]? List(string name) =>
         Get(name)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) is { Length: > 0 } values ? values : null;

@@ -61,7 +61,8 @@ internal sealed partial class ProblemResponseMiddleware(RequestDelegate next, IL
         var target = (request.PathBase.Value?.Length ?? 0) + (request.Path.Value?.Length ?? 0) + (request.QueryString.Value?.Length ?? 0);
         if (target > MaxTargetLength)
         {
-            return Problems.ForStatus(StatusCodes.Status414UriTooLong, $"The request target is {target:N0} characters; at most {MaxTargetLength:N0} are served.");
+            return Problems.ForStatus(StatusCodes.Status414UriTooLong,
+                $"The request target is {target:N0} characters; at most {MaxTargetLength:N0} are served.");
         }
         var headers = 0;
         foreach (var (name, values) in request.Headers)
@@ -69,7 +70,8 @@ internal sealed partial class ProblemResponseMiddleware(RequestDelegate next, IL
             foreach (var value in values) headers += name.Length + (value?.Length ?? 0) + 4;
         }
         return headers > MaxHeaderBytes
-            ? Problems.ForStatus(StatusCodes.Status431RequestHeaderFieldsTooLarge, $"The request headers are {headers:N0} bytes; at most {MaxHeaderBytes:N0} are served.")
+            ? Problems.ForStatus(StatusCodes.Status431RequestHeaderFieldsTooLarge,
+                $"The request headers are {headers:N0} bytes; at most {MaxHeaderBytes:N0} are served.")
             : null;
     }
 
@@ -80,9 +82,11 @@ internal sealed partial class ProblemResponseMiddleware(RequestDelegate next, IL
         await problem.ExecuteAsync(context);
     }
 
-    [LoggerMessage(EventId = 4021, Level = LogLevel.Information, Message = "{Method} {Path} answered {Status}: the request could not be read ({Reason})")]
+    [LoggerMessage(EventId = 4021, Level = LogLevel.Information,
+        Message = "{Method} {Path} answered {Status}: the request could not be read ({Reason})")]
     private static partial void LogBadRequest(ILogger logger, string method, string path, int status, string reason);
 
-    [LoggerMessage(EventId = 4022, Level = LogLevel.Error, Message = "{Method} {Path} failed outside the API handlers (trace {TraceId})")]
+    [LoggerMessage(EventId = 4022, Level = LogLevel.Error,
+        Message = "{Method} {Path} failed outside the API handlers (trace {TraceId})")]
     private static partial void LogUnhandled(ILogger logger, Exception exception, string method, string path, string traceId);
 }

@@ -523,7 +523,8 @@ public static partial class EventParser
                 }
                 else if (attribute.Value.ValueKind == JsonValueKind.Number && !IsStorableNumber(attribute.Value))
                 {
-                    Problems.Add($"attribute '{Truncate(attribute.Name)}' must be a number a double can hold (got {Truncate(attribute.Value.GetRawText())})");
+                    Problems.Add($"attribute '{Truncate(attribute.Name)}' must be a number a double can hold " +
+                        $"(got {Truncate(attribute.Value.GetRawText())})");
                     ok = false;
                 }
             }
@@ -547,7 +548,8 @@ public static partial class EventParser
         var raw = number.GetRawText();
         if (raw.Length > 64 || !number.TryGetDouble(out var value) || !double.IsFinite(value)) return false;
         var e = raw.IndexOfAny(['e', 'E']);
-        if (e >= 0 && !(int.TryParse(raw.AsSpan(e + 1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var exponent) && exponent is >= -400 and <= 400))
+        if (e >= 0 && !(int.TryParse(raw.AsSpan(e + 1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var exponent)
+            && exponent is >= -400 and <= 400))
         {
             return false;
         }

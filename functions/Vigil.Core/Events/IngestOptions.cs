@@ -43,11 +43,13 @@ internal sealed class IngestOptionsValidator : IValidateOptions<IngestOptions>
         if (o.MaxAttributes is < 0 or > 1000) failures.Add($"{IngestOptions.Section}:MaxAttributes must be between 0 and 1000.");
         if (o.MaxEventCostUsd <= 0 || o.MaxEventCostUsd > IngestOptions.CostCeilingUsd)
         {
-            failures.Add($"{IngestOptions.Section}:MaxEventCostUsd must be greater than 0 and at most {IngestOptions.CostCeilingUsd:0} (was {o.MaxEventCostUsd}).");
+            failures.Add($"{IngestOptions.Section}:MaxEventCostUsd must be greater than 0 and at most " +
+                $"{IngestOptions.CostCeilingUsd:0} (was {o.MaxEventCostUsd}).");
         }
         if (o.MaxTokensPerEvent is < 1 or > IngestOptions.TokenCeiling)
         {
-            failures.Add($"{IngestOptions.Section}:MaxTokensPerEvent must be between 1 and {IngestOptions.TokenCeiling} (was {o.MaxTokensPerEvent}).");
+            failures.Add($"{IngestOptions.Section}:MaxTokensPerEvent must be between 1 and {IngestOptions.TokenCeiling} " +
+                $"(was {o.MaxTokensPerEvent}).");
         }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
