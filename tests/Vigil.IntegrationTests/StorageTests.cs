@@ -129,7 +129,7 @@ public class AdminFunctionTests
             ["RetentionSchedule"] = "every hour",
         }, TimeSpan.FromSeconds(60));
         Assert.NotEqual(0, exitCode);
-        Assert.Contains("six-field NCRONTAB", output, StringComparison.Ordinal);
+        Assert.Contains("is not an NCRONTAB expression", output, StringComparison.Ordinal);
     }
 
     private sealed class CountingJob : ITimerJob
