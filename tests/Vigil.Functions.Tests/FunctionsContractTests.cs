@@ -37,6 +37,13 @@ public partial class FunctionsContractTests
     }
 
     [Fact]
+    public void Load_balancers_can_probe_the_health_function_with_head()
+    {
+        var health = Assert.Single(Metadata, f => f.Name == "GetHealth");
+        Assert.Equal(["get", "head"], health.Trigger!.List("methods"));
+    }
+
+    [Fact]
     public void Route_parameters_of_every_http_function_bind_to_parameters_of_the_same_name()
     {
         foreach (var function in Metadata.Where(f => f.Trigger?.Type == "httpTrigger"))
