@@ -1,4 +1,6 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace Vigil.Core;
 
@@ -16,41 +18,12 @@ public static class StorableText
 
     /// <summary>
     /// The first string or property name in <paramref name="element"/> that cannot be stored, with
-    /// its path below <paramref name="path"/> ("" for the root); null when every one can.
+    /// its path below <paramref name="path"/> ("" for the root); null when every one can. Runs on
+    /// every ingested item, so a valid document costs no allocation: text without escapes is checked
+    /// as raw UTF-8, and paths are built only for the value found.
     /// </summary>
-    public static UnstorableValue? FindIn(JsonElement element, string path = "")
-    {
-        switch (element.ValueKind)
-        {
-            case JsonValueKind.String:
-                return Check(element, path);
-            case JsonValueKind.Array:
-                var i = 0;
-                foreach (var item in element.EnumerateArray())
-                {
-                    if (FindIn(item, $"{path}[{i++}]") is { } inItem) return inItem;
-                }
-                return null;
-            case JsonValueKind.Object:
-                foreach (var property in element.EnumerateObject())
-                {
-                    string name;
-                    try
-                    {
-                        name = property.Name;
-                    }
-                    catch (InvalidOperationException)
-                    {
-                        return new UnstorableValue(path, "has a property name that " + NotText);
-                    }
-                    if (name.Contains('\0')) return new UnstorableValue(path, "has a property name that " + HasNul);
-                    if (FindIn(property.Value, path.Length == 0 ? name : $"{path}.{name}") is { } inValue) return inValue;
-                }
-                return null;
-            default:
-                return null;
-        }
-    }
+    public static UnstorableValue? FindIn(JsonElement element, string path = "") =>
+        Find(element) is { } found ? new UnstorableValue(Join(path, found.Path), found.Problem) : null;
 
     /// <summary>The string value of <paramref name="element"/>, or false when it is not decodable text.</summary>
     public static bool TryRead(JsonElement element, out string? text)
@@ -96,9 +69,64 @@ public static class StorableText
         return false;
     }
 
-    private static UnstorableValue? Check(JsonElement element, string path)
+    private static UnstorableValue? Find(JsonElement element)
     {
-        if (!TryRead(element, out var text)) return new UnstorableValue(path, NotText);
-        return Problem(text) is { } problem ? new UnstorableValue(path, problem) : null;
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.String:
+                var problem = IsEscaped(JsonMarshal.GetRawUtf8Value(element), out var rawProblem)
+                    ? TryRead(element, out var text) ? Problem(text) : NotText
+                    : rawProblem;
+                return problem is null ? null : new UnstorableValue("", problem);
+            case JsonValueKind.Array:
+                var i = 0;
+                foreach (var item in element.EnumerateArray())
+                {
+                    if (Find(item) is { } inItem) return new UnstorableValue(Join($"[{i}]", inItem.Path), inItem.Problem);
+                    i++;
+                }
+                return null;
+            case JsonValueKind.Object:
+                foreach (var property in element.EnumerateObject())
+                {
+                    var nameProblem = IsEscaped(JsonMarshal.GetRawUtf8PropertyName(property), out var rawNameProblem)
+                        ? TryReadName(property) is { } name ? Problem(name) : NotText
+                        : rawNameProblem;
+                    if (nameProblem is not null) return new UnstorableValue("", "has a property name that " + nameProblem);
+                    if (Find(property.Value) is { } inValue) return new UnstorableValue(Join(property.Name, inValue.Path), inValue.Problem);
+                }
+                return null;
+            default:
+                return null;
+        }
     }
+
+    /// <summary>
+    /// Whether raw JSON text holds escapes, and so must be decoded to be judged. Without a backslash
+    /// it cannot hold a control character (the reader refuses them unescaped), so it is storable
+    /// exactly when it is valid UTF-8: <paramref name="problem"/> says which.
+    /// </summary>
+    private static bool IsEscaped(ReadOnlySpan<byte> raw, out string? problem)
+    {
+        problem = null;
+        if (raw.IndexOf((byte)'\\') >= 0) return true;
+        if (!Utf8.IsValid(raw)) problem = NotText;
+        return false;
+    }
+
+    private static string? TryReadName(JsonProperty property)
+    {
+        try
+        {
+            return property.Name;
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>"filters" + "bot" is "filters.bot"; "filters.bot" + "[1]" is "filters.bot[1]".</summary>
+    private static string Join(string parent, string child) =>
+        child.Length == 0 ? parent : parent.Length == 0 ? child : child[0] == '[' ? parent + child : $"{parent}.{child}";
 }
