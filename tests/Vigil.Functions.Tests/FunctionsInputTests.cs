@@ -72,6 +72,24 @@ public sealed class FunctionsInputTests : IAsyncLifetime
         Assert.True(json.GetProperty("errors").TryGetProperty("bot", out _));
     }
 
+    [Fact]
+    public async Task A_control_character_in_a_route_value_is_a_400_not_a_storage_error()
+    {
+        var name = "a\u0001b";
+        var (status, json, _) = await SendAsync((f, r) => f.GetAlertRule(r, name), "GET", $"/api/alert-rules/{name}", null);
+        Assert.Equal(400, status);
+        Assert.Equal("urn:vigil:problem:invalid-path", json.GetProperty("type").GetString());
+    }
+
+    [Fact]
+    public async Task A_batch_run_cost_beyond_the_money_columns_is_a_400()
+    {
+        Assert.Equal(201, (await SendAsync((f, r) => f.PutBatchJob(r, "nightly"), "PUT", "/api/batch-jobs/nightly", "{}"u8.ToArray())).Status);
+        var (status, json, _) = await SendAsync((f, r) => f.StartBatchRun(r, "nightly"), "POST", "/api/batch-jobs/nightly/runs", """{"estimated_cost_usd":1e20}"""u8.ToArray());
+        Assert.Equal(400, status);
+        Assert.True(json.GetProperty("errors").TryGetProperty("estimated_cost_usd", out _));
+    }
+
     [Theory]
     [InlineData(400, "Unexpected end of request content.")]
     [InlineData(408, "Reading the request body timed out due to data arriving too slowly.")]
