@@ -9,7 +9,14 @@ namespace Vigil.Api;
 /// and the shared handler both hosts call (a minimal-API delegate: route values, services and the
 /// HttpContext bind by parameter).
 /// </summary>
-public sealed record ApiRoute(string Method, string Template, string FunctionName, Delegate Handler);
+public sealed record ApiRoute(string Method, string Template, string FunctionName, Delegate Handler)
+{
+    /// <summary>Also answer HEAD (the GET handler runs; the server sends the status and headers only).</summary>
+    public bool AnswersHead { get; init; }
+
+    /// <summary>The methods both hosts map this route to.</summary>
+    public IReadOnlyList<string> Methods => AnswersHead ? [Method, "HEAD"] : [Method];
+}
 
 /// <summary>
 /// The contract's routes, declared once. The local host maps them from here; the Functions app
@@ -22,8 +29,9 @@ public static class ApiRoutes
     [
         new("POST", "/api/events", "PostEvents",
             (HttpContext c, EventsApi api) => api.PostAsync(c)),
+        // Load balancers probe with HEAD.
         new("GET", "/api/health", "GetHealth",
-            (HttpContext c, HealthApi api) => api.GetAsync(c)),
+            (HttpContext c, HealthApi api) => api.GetAsync(c)) { AnswersHead = true },
         new("GET", "/api/health/detailed", "GetHealthDetailed",
             (HttpContext c, HealthApi api) => api.GetDetailedAsync(c)),
         new("POST", "/api/keys", "CreateKey",
@@ -99,7 +107,7 @@ public static class ApiRoutes
     /// <summary>Maps every contract route to its shared handler (local host).</summary>
     public static IEndpointRouteBuilder MapVigilApi(this IEndpointRouteBuilder app)
     {
-        foreach (var route in All) app.MapMethods(route.Template, [route.Method], route.Handler).WithName(route.FunctionName);
+        foreach (var route in All) app.MapMethods(route.Template, route.Methods, route.Handler).WithName(route.FunctionName);
         return app;
     }
 }

@@ -2,23 +2,27 @@ using System.Buffers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
+using Vigil.Core;
 
 namespace Vigil.Api;
 
 /// <summary>A request body held in a pooled buffer; dispose to return it.</summary>
 public sealed class PooledBody : IDisposable
 {
+    private readonly int _offset;
     private byte[]? _buffer;
 
-    internal PooledBody(byte[] buffer, int length)
+    internal PooledBody(byte[] buffer, int offset, int length)
     {
         _buffer = buffer;
+        _offset = offset;
         Length = length;
     }
 
+    /// <summary>Bytes of the body, without a leading UTF-8 byte order mark.</summary>
     public int Length { get; }
 
-    public ReadOnlyMemory<byte> Memory => _buffer.AsMemory(0, Length);
+    public ReadOnlyMemory<byte> Memory => _buffer.AsMemory(_offset, Length);
 
     public void Dispose()
     {
@@ -29,6 +33,8 @@ public sealed class PooledBody : IDisposable
 
 public static class HttpBody
 {
+    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
+
     /// <summary>JSON or a +json type; a charset other than UTF-8 is refused.</summary>
     public static ProblemResult? RequireJson(HttpRequest request)
     {
@@ -84,7 +90,10 @@ public static class HttpBody
                     return (null, TooLarge(null, maxBytes));
                 }
             }
-            return (new PooledBody(buffer, total), null);
+            // RFC 8259 lets a parser ignore a byte order mark, and some clients (PowerShell, .NET's
+            // own Encoding.UTF8 writers) send one; System.Text.Json would refuse it.
+            var bom = buffer.AsSpan(0, total).StartsWith(Utf8Bom) ? Utf8Bom.Length : 0;
+            return (new PooledBody(buffer, bom, total - bom), null);
         }
         catch
         {
@@ -107,6 +116,13 @@ public static class HttpBody
                 if (document.RootElement.ValueKind != JsonValueKind.Object)
                 {
                     return (default, Problems.BadRequest("invalid-body", "Invalid body", "The body must be a JSON object."));
+                }
+                // Every route stores text from these documents: refuse what PostgreSQL cannot store
+                // here, once, rather than in each handler (or as a failed write).
+                if (StorableText.FindIn(document.RootElement) is { } unstorable)
+                {
+                    var field = unstorable.Path.Length == 0 ? "body" : unstorable.Path;
+                    return (default, FieldErrors.Single(field, $"{field} {unstorable.Problem}."));
                 }
                 return (document.RootElement.Clone(), null);
             }

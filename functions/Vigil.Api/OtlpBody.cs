@@ -77,7 +77,7 @@ public static class OtlpBody
                     return (null, Problems.TooLarge(detail).With("max_bytes", maxBytes));
                 }
             }
-            return (new PooledBody(buffer, total), null);
+            return (new PooledBody(buffer, 0, total), null);
         }
         catch (InvalidDataException e)
         {

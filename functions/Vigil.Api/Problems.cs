@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.WebUtilities;
 
 namespace Vigil.Api;
 
@@ -82,6 +83,30 @@ public static class Problems
     public static ProblemResult Unavailable(TimeSpan retryAfter, string detail) =>
         new ProblemResult(503, "storage-unavailable", "Service Unavailable", detail)
             .WithHeader("Retry-After", Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>
+    /// The problem for a bare status code: one the framework or the server chose (no route, wrong
+    /// method, a request Kestrel refused while reading it), written in the contract's shape.
+    /// </summary>
+    public static ProblemResult ForStatus(int status, string? detail = null)
+    {
+        var (slug, title, fallback) = status switch
+        {
+            400 => ("bad-request", "Bad Request", "The request is malformed."),
+            404 => ("not-found", "Not Found", "There is no route at this path; see docs/openapi.yaml."),
+            405 => ("method-not-allowed", "Method Not Allowed", "This route does not take this method; see docs/openapi.yaml."),
+            408 => ("request-timeout", "Request Timeout", "The request arrived too slowly."),
+            411 => ("length-required", "Length Required", "Send a Content-Length or a chunked body."),
+            413 => ("payload-too-large", "Payload Too Large", "The body is too large."),
+            414 => ("uri-too-long", "URI Too Long", "The request target is too long."),
+            415 => ("unsupported-media-type", "Unsupported Media Type", "Send the body as JSON with Content-Type: application/json."),
+            431 => ("request-header-fields-too-large", "Request Header Fields Too Large", "The request headers are too large."),
+            500 => ("internal", "Internal Server Error", "An unexpected error occurred; it has been logged."),
+            _ => ($"http-{status}", ReasonPhrases.GetReasonPhrase(status) is { Length: > 0 } phrase ? phrase : "Error",
+                $"The request ended with status {status}."),
+        };
+        return new ProblemResult(status, slug, title, detail ?? fallback);
+    }
 
     public static ProblemResult Internal(string traceId) =>
         new ProblemResult(500, "internal", "Internal Server Error", "An unexpected error occurred; it has been logged.").With("trace_id", traceId);

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Vigil.Core;
 using Vigil.Core.Auth;
 using Vigil.Core.Events;
 using Vigil.Core.Metrics;
@@ -14,6 +15,7 @@ public sealed class QueryReader
     public static readonly string[] FilterNames = ["tenant_id", "bot", "operation", "model", "type", "batch_job"];
 
     private readonly IQueryCollection _query;
+    private readonly HashSet<string> _invalid = new(StringComparer.Ordinal);
 
     public QueryReader(IQueryCollection query, IEnumerable<string> allowed)
     {
@@ -29,12 +31,25 @@ public sealed class QueryReader
             {
                 Errors.Add(name, $"'{name}' is given {values.Count} times; give it once (comma-separate several values).");
             }
+            else if (ValueProblem(values[0]) is { } problem)
+            {
+                // Values filter stored text: PostgreSQL would refuse a NUL, and no stored name holds a control character.
+                Errors.Add(name, $"'{name}' {problem}; a parameter's value is text without control characters.");
+                _invalid.Add(name);
+            }
         }
     }
 
     public FieldErrors Errors { get; } = new();
 
-    public string? Get(string name) => _query.TryGetValue(name, out var v) && v.Count == 1 && !string.IsNullOrWhiteSpace(v[0]) ? v[0]!.Trim() : null;
+    private static string? ValueProblem(string? value) =>
+        StorableText.Problem(value) ?? (StorableText.HasControl(value ?? "") ? "holds a control character" : null);
+
+    /// <summary>The parameter's value, trimmed; null when absent, blank or refused (the error is in <see cref="Errors"/>).</summary>
+    public string? Get(string name) =>
+        !_invalid.Contains(name) && _query.TryGetValue(name, out var v) && v.Count == 1 && !string.IsNullOrWhiteSpace(v[0])
+            ? v[0]!.Trim()
+            : null;
 
     public string[]? List(string name) =>
         Get(name)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) is { Length: > 0 } values ? values : null;

@@ -19,7 +19,7 @@ public sealed class HttpFunctions(EventsApi events, HealthApi health, KeysApi ke
         events.PostAsync(req.HttpContext);
 
     [Function("GetHealth")]
-    public Task<IResult> GetHealth([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest req) =>
+    public Task<IResult> GetHealth([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "health")] HttpRequest req) =>
         health.GetAsync(req.HttpContext);
 
     [Function("GetHealthDetailed")]

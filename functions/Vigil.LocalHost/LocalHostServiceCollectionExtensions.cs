@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Vigil.Api;
 using Vigil.Core;
@@ -25,7 +26,20 @@ public static class LocalHostServiceCollectionExtensions
         services.AddSingleton<IEscalationDriver, DatabaseEscalationDriver>();
         services.AddHostedService<EscalationScheduler>();
         services.AddSingleton<PublicUrl, ServerPublicUrl>();
+        services.Configure<KestrelServerOptions>(ProblemResponseMiddleware.ConfigureKestrel);
         return services;
+    }
+
+    /// <summary>
+    /// Problem+json for what no handler answers (an unknown route, a wrong method, a request Kestrel
+    /// could not read) and the headers every API response carries; first in the pipeline.
+    /// </summary>
+    public static IApplicationBuilder UseProblemResponses(this IApplicationBuilder app)
+    {
+        app.UseMiddleware<ProblemResponseMiddleware>();
+        // Routing's 404 and 405 have no body; write the contract's problem in its place.
+        app.UseStatusCodePages(context => Problems.ForStatus(context.HttpContext.Response.StatusCode).ExecuteAsync(context.HttpContext));
+        return app;
     }
 
     /// <summary><c>POST /admin/functions/{name}</c>: run a timer function now (admin key).</summary>

@@ -7,6 +7,7 @@ builder.Services.AddVigil(builder.Configuration).AddVigilLocalHost(builder.Confi
 
 var app = builder.Build();
 if (!StartupCheck.Passes(app.Services, Console.Error)) return StartupCheck.ExitCode;
+app.UseProblemResponses();
 app.MapVigilApi();
 app.MapLocalAdmin();
 app.Run();

@@ -282,10 +282,10 @@ public sealed class PgAlertStore(NpgsqlDataSource dataSource) : IAlertStore
     /// <summary>One evaluation: a transaction holding the alerts lock until commit.</summary>
     private sealed class Session(NpgsqlConnection connection, NpgsqlTransaction tx) : IAlertEvaluationSession
     {
-        public Task<IReadOnlyList<Alert>> OpenAlertsAsync(CancellationToken cancellationToken) => PgCall.Run<IReadOnlyList<Alert>>(async () =>
+        public Task<IReadOnlyList<Alert>> OpenAlertsAsync(CancellationToken cancellationToken) => PgCall.RunInTransaction<IReadOnlyList<Alert>>(async () =>
             await ReadAlertsAsync(connection, tx, $"SELECT {AlertColumns} FROM alerts WHERE state <> 'resolved'", [], withNotifications: false, cancellationToken));
 
-        public Task<IReadOnlyDictionary<(string? RuleTenant, string Rule, string GroupKey), DateTimeOffset>> LastFiredResolutionsAsync(DateTimeOffset since, CancellationToken cancellationToken) => PgCall.Run<IReadOnlyDictionary<(string?, string, string), DateTimeOffset>>(async () =>
+        public Task<IReadOnlyDictionary<(string? RuleTenant, string Rule, string GroupKey), DateTimeOffset>> LastFiredResolutionsAsync(DateTimeOffset since, CancellationToken cancellationToken) => PgCall.RunInTransaction<IReadOnlyDictionary<(string?, string, string), DateTimeOffset>>(async () =>
         {
             await using var command = new NpgsqlCommand("""
                 SELECT DISTINCT ON (rule_tenant_id, rule_name, group_key) rule_tenant_id, rule_name, group_key, resolved_at FROM alerts
@@ -299,7 +299,7 @@ public sealed class PgAlertStore(NpgsqlDataSource dataSource) : IAlertStore
             return result;
         });
 
-        public Task ApplyAsync(IReadOnlyList<AlertChange> changes, CancellationToken cancellationToken) => PgCall.Run(async () =>
+        public Task ApplyAsync(IReadOnlyList<AlertChange> changes, CancellationToken cancellationToken) => PgCall.RunInTransaction(async () =>
         {
             if (changes.Count == 0) return;
             await using var batch = new NpgsqlBatch(connection, tx);
@@ -344,7 +344,7 @@ public sealed class PgAlertStore(NpgsqlDataSource dataSource) : IAlertStore
             await batch.ExecuteNonQueryAsync(cancellationToken);
         });
 
-        public async Task CommitAsync(CancellationToken cancellationToken) => await PgCall.Run(() => tx.CommitAsync(cancellationToken));
+        public async Task CommitAsync(CancellationToken cancellationToken) => await PgCall.RunInTransaction(() => tx.CommitAsync(cancellationToken));
 
         public async ValueTask DisposeAsync()
         {

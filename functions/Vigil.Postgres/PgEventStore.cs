@@ -58,7 +58,7 @@ public sealed class PgEventStore(NpgsqlDataSource dataSource) : IEventStore
         await using var command = dataSource.CreateCommand(InsertSql);
         AddParameters(command.Parameters, sorted);
         return (int)(await command.ExecuteScalarAsync(cancellationToken))!;
-    });
+    }, cancellationToken);
 
     internal static void AddParameters(NpgsqlParameterCollection p, TelemetryEvent[] e)
     {

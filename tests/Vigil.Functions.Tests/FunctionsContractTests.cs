@@ -28,12 +28,19 @@ public partial class FunctionsContractTests
             Assert.True(http.TryGetValue(route.FunctionName, out var function), $"no HTTP function {route.FunctionName} for {route.Method} {route.Template}");
             var trigger = function.Trigger!;
             Assert.Equal("Anonymous", trigger.Text("authLevel"));
-            Assert.Equal([route.Method.ToLowerInvariant()], trigger.List("methods"));
+            Assert.Equal(route.Methods.Select(m => m.ToLowerInvariant()), trigger.List("methods"));
             // host.json's routePrefix puts every function route under /api.
             Assert.Equal(Shape(route.Template), Shape("/api/" + trigger.Text("route")));
             Assert.Contains(function.Bindings, b => b is { Type: "http", Direction: "Out", Name: "$return" });
         }
         Assert.Equal(ApiRoutes.All.Select(r => r.FunctionName).Order(), http.Keys.Order());
+    }
+
+    [Fact]
+    public void Load_balancers_can_probe_the_health_function_with_head()
+    {
+        var health = Assert.Single(Metadata, f => f.Name == "GetHealth");
+        Assert.Equal(["get", "head"], health.Trigger!.List("methods"));
     }
 
     [Fact]

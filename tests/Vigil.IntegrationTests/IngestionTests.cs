@@ -86,6 +86,32 @@ public class IngestionTests
     }
 
     [Fact]
+    public async Task Eight_clients_sending_the_same_5000_events_at_once_store_exactly_5000()
+    {
+        await using var app = await VigilApp.StartAsync();
+        var batches = Enumerable.Range(0, 5).Select(b =>
+            Events.Batch(Enumerable.Range(b * 1000, 1000).Select(i => Events.LlmCall($"same-{i}", Now.AddMilliseconds(-i))))).ToList();
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(async c =>
+        {
+            using var client = app.AdminClient();
+            var bodies = new List<JsonElement>();
+            // Each client sends the batches in its own order, so they collide on every key.
+            foreach (var batch in c % 2 == 0 ? batches : Enumerable.Reverse(batches))
+            {
+                var response = await client.PostAsync("/api/events", VigilApp.Json(batch));
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                bodies.Add(await Body(response));
+            }
+            return bodies;
+        }));
+        var all = responses.SelectMany(r => r).ToList();
+        Assert.Equal(5000, all.Sum(r => r.GetProperty("accepted").GetInt32()));
+        Assert.Equal(7 * 5000, all.Sum(r => r.GetProperty("duplicates").GetInt32()));
+        Assert.Equal(5000L, await app.ScalarAsync<long>("SELECT count(*) FROM events"));
+        Assert.Equal(5000L, await app.ScalarAsync<long>("SELECT count(DISTINCT event_id) FROM events"));
+    }
+
+    [Fact]
     public async Task A_mixed_batch_answers_207_stores_the_valid_items_and_names_the_bad_ones_by_index()
     {
         await using var app = await VigilApp.StartAsync();

@@ -158,6 +158,75 @@ public class AdminFunctionTests
 
 public class OutageTests
 {
+    /// <summary>
+    /// Batches of distinct events stream in while the local host is killed (SIGKILL, no shutdown). Every
+    /// batch answered 200 is stored; the one in flight is stored whole or not at all; a client that
+    /// sends every batch again to the restarted host ends with each event stored exactly once.
+    /// </summary>
+    [Fact]
+    public async Task Killing_the_local_host_mid_ingest_loses_no_acknowledged_event_and_doubles_none()
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Postgres"] = TestPostgres.NewSchema(out _),
+            ["VIGIL_ADMIN_KEY"] = "admin-" + Guid.NewGuid().ToString("N"),
+        };
+        var now = DateTimeOffset.UtcNow;
+        var batches = Enumerable.Range(0, 200).Select(b => Events.Batch(Enumerable.Range(0, 250).Select(i => Events.LlmCall($"b{b}-{i}", now)))).ToList();
+        var acknowledged = new List<int>();
+        var host = await LocalHostProcess.StartAsync(settings);
+        using (var client = AdminClient(host.Url, settings["VIGIL_ADMIN_KEY"]!))
+        {
+            var sending = Task.Run(async () =>
+            {
+                for (var b = 0; b < batches.Count; b++)
+                {
+                    var response = await client.PostAsync("/api/events", VigilApp.Json(batches[b]));
+                    if (response.StatusCode == HttpStatusCode.OK) lock (acknowledged) acknowledged.Add(b);
+                }
+            });
+            while (true)
+            {
+                lock (acknowledged) if (acknowledged.Count >= 20) break;
+                await Task.Delay(10);
+            }
+            host.Kill();
+            await Assert.ThrowsAnyAsync<HttpRequestException>(() => sending);
+        }
+        await host.DisposeAsync();
+
+        await using var data = NpgsqlDataSource.Create(settings["ConnectionStrings:Postgres"]!);
+        async Task<long> CountAsync(string sql, params object[] args)
+        {
+            await using var command = data.CreateCommand(sql);
+            foreach (var a in args) command.Parameters.Add(new NpgsqlParameter { Value = a });
+            return (long)(await command.ExecuteScalarAsync())!;
+        }
+        foreach (var b in acknowledged) Assert.Equal(250L, await CountAsync("SELECT count(*) FROM events WHERE event_id LIKE $1", $"b{b}-%"));
+        var inFlight = acknowledged.Max() + 1;
+        Assert.Contains(await CountAsync("SELECT count(*) FROM events WHERE event_id LIKE $1", $"b{inFlight}-%"), new[] { 0L, 250L });
+
+        await using var second = await LocalHostProcess.StartAsync(settings);
+        using var retrying = AdminClient(second.Url, settings["VIGIL_ADMIN_KEY"]!);
+        var duplicates = 0;
+        foreach (var batch in batches)
+        {
+            var response = await retrying.PostAsync("/api/events", VigilApp.Json(batch));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            duplicates += (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("duplicates").GetInt32();
+        }
+        Assert.True(duplicates >= acknowledged.Count * 250);
+        Assert.Equal(200L * 250, await CountAsync("SELECT count(*) FROM events"));
+        Assert.Equal(200L * 250, await CountAsync("SELECT count(DISTINCT event_id) FROM events"));
+    }
+
+    private static HttpClient AdminClient(string url, string key)
+    {
+        var client = new HttpClient { BaseAddress = new Uri(url) };
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", key);
+        return client;
+    }
+
     [Fact]
     public async Task With_PostgreSQL_down_ingestion_answers_503_and_after_it_returns_nothing_is_lost_or_doubled()
     {

@@ -29,7 +29,9 @@ public sealed partial class ApiKeyService(IApiKeyStore store, IOptionsMonitor<Au
 
     public async Task<ApiPrincipal?> AuthenticateAsync(string presented, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrEmpty(presented) || presented.Length > 512) return null;
+        // Keys are printable ASCII; anything else is no key, and must not reach the store (a NUL
+        // in the id part would be refused by PostgreSQL, failing the request instead of a 401).
+        if (string.IsNullOrEmpty(presented) || presented.Length > 512 || presented.Any(c => c is < '!' or > '~')) return null;
         var id = TryGetId(presented) ?? BootstrapKeyId;
         var stored = await FindCachedAsync(id, cancellationToken);
         if (stored is null || stored.Key.RevokedAt is not null) return null;

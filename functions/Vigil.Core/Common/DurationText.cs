@@ -9,6 +9,8 @@ namespace Vigil.Core;
 /// </summary>
 public static class DurationText
 {
+    private const long MaxMilliseconds = long.MaxValue / TimeSpan.TicksPerMillisecond;
+
     public static bool TryParse(string? text, out TimeSpan value)
     {
         value = TimeSpan.Zero;
@@ -36,7 +38,10 @@ public static class DurationText
                 _ => -1,
             };
             if (unitMs < 0) return false;
-            totalMs = checked(totalMs + (number * unitMs));
+            // At most nine digits times a week fits a long; the sum must also fit a TimeSpan.
+            var partMs = number * unitMs;
+            if (partMs > MaxMilliseconds - totalMs) return false;
+            totalMs += partMs;
             parts++;
         }
         if (parts == 0) return false;

@@ -64,7 +64,7 @@ public sealed class EventIngestor(IEventStore store, PriceTable prices, IOptions
                 return new IngestOutcome(IngestStatus.AllRejected, new IngestResult(0, 0, 0, 0, []), "The batch is empty.");
             }
 
-            var context = new ParseContext(time.GetUtcNow(), caller.BoundTenant ?? TelemetryEvent.DefaultTenant, limits);
+            var context = new ParseContext(time.GetUtcNow(), caller.BoundTenant ?? TelemetryEvent.DefaultTenant, limits, prices);
             var batch = EventParser.Parse(root, context);
 
             if (caller.BoundTenant is { } bound && batch.Valid.FirstOrDefault(v => v.Event.TenantId != bound) is { Event: { } foreign } offending)
@@ -77,11 +77,8 @@ public sealed class EventIngestor(IEventStore store, PriceTable prices, IOptions
             var seen = new HashSet<(string, string)>();
             foreach (var (_, ev) in batch.Valid)
             {
-                if (seen.Add((ev.TenantId, ev.EventId)))
-                {
-                    prices.Apply(ev);
-                    unique.Add(ev);
-                }
+                // The parser priced every valid event (and refused those costing more than the limit).
+                if (seen.Add((ev.TenantId, ev.EventId))) unique.Add(ev);
             }
 
             var accepted = unique.Count == 0 ? 0 : await store.InsertAsync(unique, cancellationToken);

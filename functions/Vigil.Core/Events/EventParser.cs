@@ -2,14 +2,19 @@ using System.Collections.Frozen;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Vigil.Core.Pricing;
 
 namespace Vigil.Core.Events;
 
 /// <summary>One rejected item of a batch: its index, its event_id when readable, and why.</summary>
 public sealed record ItemError(int Index, string? EventId, string Message);
 
-/// <summary>What the parser needs to know about the request beyond the JSON itself.</summary>
-public readonly record struct ParseContext(DateTimeOffset Now, string DefaultTenant, IngestOptions Limits);
+/// <summary>
+/// What the parser needs to know about the request beyond the JSON itself. With
+/// <paramref name="Prices"/> each valid event is priced, so its cost is checked against
+/// <see cref="IngestOptions.MaxEventCostUsd"/> with the item's other problems.
+/// </summary>
+public readonly record struct ParseContext(DateTimeOffset Now, string DefaultTenant, IngestOptions Limits, PriceTable? Prices = null);
 
 /// <summary>The valid events of a batch (with their indexes) and the rejected ones.</summary>
 public sealed class ParsedBatch
@@ -118,6 +123,13 @@ public static partial class EventParser
             into.Errors.Add(new ItemError(index, null, $"item must be a JSON object, not {Describe(item.ValueKind)}"));
             return;
         }
+        // Text PostgreSQL cannot store fails this item only, before any field is read (reading one
+        // would throw for text that is not valid UTF-8).
+        if (StorableText.FindIn(item) is { } unstorable)
+        {
+            into.Errors.Add(new ItemError(index, ReadableEventId(item), unstorable.ToString()));
+            return;
+        }
         var reader = new ItemReader(context);
         reader.Collect(item);
         var ev = reader.Build();
@@ -130,6 +142,12 @@ public static partial class EventParser
             into.Valid.Add((index, ev));
         }
     }
+
+    private static string? ReadableEventId(JsonElement item) =>
+        item.TryGetProperty("event_id", out var id) && id.ValueKind == JsonValueKind.String
+            && StorableText.TryRead(id, out var text) && StorableText.Problem(text) is null
+            ? Truncate(text!)
+            : null;
 
     private static string Describe(JsonValueKind kind) => kind switch
     {
@@ -259,7 +277,10 @@ public static partial class EventParser
             {
                 Problems.Add($"cached_input_tokens ({cached}) cannot exceed input_tokens ({input}): cached tokens are part of the input");
             }
-            if (cost is > 1_000_000) Problems.Add($"cost_usd {Show(F.CostUsd)} is not a plausible cost for one event (limit $1,000,000)");
+            if (cost is { } reported && reported > (double)limits.MaxEventCostUsd)
+            {
+                Problems.Add($"cost_usd {Show(F.CostUsd)} is more than one event may cost: {CostLimit(limits)}");
+            }
 
             if (type != 0)
             {
@@ -273,7 +294,7 @@ public static partial class EventParser
 
             if (Problems.Count > 0 || eventId is null || bot is null || timestamp is null || type == 0) return null;
 
-            return new TelemetryEvent
+            var ev = new TelemetryEvent
             {
                 EventId = eventId,
                 Type = type,
@@ -306,7 +327,21 @@ public static partial class EventParser
                 BatchRunId = batchRunId,
                 AttributesJson = attributes,
             };
+            if (_context.Prices is { } prices)
+            {
+                prices.Apply(ev);
+                if (ev.CostUsd > limits.MaxEventCostUsd)
+                {
+                    Problems.Add($"its cost computed from the tokens at {ev.Model}'s price, ${ev.CostUsd:0.##}, is more than one event " +
+                        $"may cost: {CostLimit(limits)}; check input_tokens and output_tokens, or report cost_usd");
+                    return null;
+                }
+            }
+            return ev;
         }
+
+        private static string CostLimit(IngestOptions limits) =>
+            $"the limit is ${limits.MaxEventCostUsd:0.##} (setting {IngestOptions.Section}:MaxEventCostUsd)";
 
         private readonly string? RawEventId()
         {
@@ -405,6 +440,12 @@ public static partial class EventParser
                 Problems.Add($"{Label(field)} must be 0 or more (got {value})");
                 return null;
             }
+            if (value > _context.Limits.MaxTokensPerEvent)
+            {
+                Problems.Add($"{Label(field)} {value} is more than one event may report: the limit is " +
+                    $"{_context.Limits.MaxTokensPerEvent:N0} tokens (setting {IngestOptions.Section}:MaxTokensPerEvent)");
+                return null;
+            }
             return value;
         }
 
@@ -480,6 +521,12 @@ public static partial class EventParser
                     Problems.Add($"attribute '{Truncate(attribute.Name)}' is longer than 4096 characters");
                     ok = false;
                 }
+                else if (attribute.Value.ValueKind == JsonValueKind.Number && !IsStorableNumber(attribute.Value))
+                {
+                    Problems.Add($"attribute '{Truncate(attribute.Name)}' must be a number a double can hold " +
+                        $"(got {Truncate(attribute.Value.GetRawText())})");
+                    ok = false;
+                }
             }
             if (count > maxAttributes)
             {
@@ -488,6 +535,25 @@ public static partial class EventParser
             }
             return ok ? slot.GetRawText() : null;
         }
+    }
+
+    /// <summary>
+    /// Attributes are stored as jsonb, whose numbers are PostgreSQL numerics: 1e200000, 1e-20000 and
+    /// even 0e-99999 overflow them, and a double cannot read the first two back either. A finite double
+    /// that is zero only when its text is (no underflow), in at most 64 characters with an exponent
+    /// within ±400, is always storable.
+    /// </summary>
+    private static bool IsStorableNumber(JsonElement number)
+    {
+        var raw = number.GetRawText();
+        if (raw.Length > 64 || !number.TryGetDouble(out var value) || !double.IsFinite(value)) return false;
+        var e = raw.IndexOfAny(['e', 'E']);
+        if (e >= 0 && !(int.TryParse(raw.AsSpan(e + 1), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var exponent)
+            && exponent is >= -400 and <= 400))
+        {
+            return false;
+        }
+        return value != 0 || !(e < 0 ? raw : raw[..e]).Any(c => c is >= '1' and <= '9');
     }
 
     private static bool TryParseRfc3339(string text, out DateTimeOffset value)

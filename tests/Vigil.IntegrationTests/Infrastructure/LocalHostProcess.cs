@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 
 namespace Vigil.IntegrationTests.Infrastructure;
@@ -10,9 +11,12 @@ namespace Vigil.IntegrationTests.Infrastructure;
 public static class LocalHostProcess
 {
     /// <summary>A running local host; <see cref="Kill"/> stops it like a crash (no graceful shutdown).</summary>
-    public sealed class Running(Process process, string url) : IAsyncDisposable
+    public sealed class Running(Process process, string url, ConcurrentQueue<string> output) : IAsyncDisposable
     {
         public string Url => url;
+
+        /// <summary>What the host has written to stdout and stderr so far, line by line.</summary>
+        public IReadOnlyCollection<string> Output => output;
 
         public void Kill()
         {
@@ -36,8 +40,9 @@ public static class LocalHostProcess
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         foreach (var (k, v) in settings) start.Environment[k.Replace(":", "__", StringComparison.Ordinal)] = v;
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        var output = new ConcurrentQueue<string>();
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) output.Enqueue(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         using var http = new HttpClient();
@@ -47,7 +52,7 @@ public static class LocalHostProcess
             if (process.HasExited) throw new InvalidOperationException($"The local host exited with {process.ExitCode} during start-up.");
             try
             {
-                if ((await http.GetAsync(url + "/api/health")).IsSuccessStatusCode) return new Running(process, url);
+                if ((await http.GetAsync(url + "/api/health")).IsSuccessStatusCode) return new Running(process, url, output);
             }
             catch (HttpRequestException)
             {
