@@ -10,7 +10,7 @@ namespace Vigil.Api;
 public static class AlertRuleParser
 {
     private static readonly string[] RuleFields =
-        ["name", "tenant_id", "description", "metric", "filters", "group_by", "window", "comparator", "threshold", "threshold_from", "for", "min_samples", "severity", "cooldown", "channels", "enabled", "escalate"];
+        ["name", "tenant_id", "description", "metric", "filters", "group_by", "window", "comparator", "threshold", "threshold_from", "for", "min_samples", "severity", "cooldown", "channels", "enabled", "escalate", "escalation_policy"];
 
     private static readonly string[] GroupDimensions = ["tenant_id", "bot", "operation", "model", "type", "batch_job"];
 
@@ -164,6 +164,8 @@ public static class AlertRuleParser
 
         var enabled = Bool(body, "enabled", errors) ?? true;
         var escalate = Bool(body, "escalate", errors);
+        var policy = JsonFields.String(body, "escalation_policy", errors, required: false, maxLength: 64) ?? EscalationPolicy.DefaultName;
+        if (!Names.IsValid(policy)) errors.Add("escalation_policy", "escalation_policy names a policy: 1-64 characters of a-z, 0-9, '_', '.' and '-'.");
         if (errors.Any) return null;
         return new AlertRule
         {
@@ -183,6 +185,7 @@ public static class AlertRuleParser
             Cooldown = cooldown,
             Channels = channels,
             Escalate = escalate,
+            EscalationPolicyName = policy,
             Enabled = enabled,
             CreatedAt = createdAt ?? now,
             UpdatedAt = now,

@@ -13,7 +13,7 @@ namespace Vigil.Api;
 /// about (<see cref="AlertRule.TenantOf"/>), so a tenant's key sees its own rules' alerts and a
 /// global rule's alerts for its own tenant's groups, and no other alert exists for it.
 /// </summary>
-public sealed class AlertsApi(ApiGate gate, IAlertRuleStore rules, IAlertStore alerts, AlertService alertService, EscalationService escalation, TimeProvider time)
+public sealed class AlertsApi(ApiGate gate, IAlertRuleStore rules, IAlertStore alerts, AlertService alertService, EscalationService escalation, IEscalationPolicyStore policies, TimeProvider time)
 {
     public Task<IResult> ListRulesAsync(HttpContext context) => gate.RunAsync(context, Permission.Read, async (principal, cancellationToken) =>
     {
@@ -46,6 +46,11 @@ public sealed class AlertsApi(ApiGate gate, IAlertRuleStore rules, IAlertStore a
         if (Tenancy.CheckTenantFilter(principal!, tenant, body, errors) is { } other) return other;
         var existing = await rules.GetAsync(tenant, name, cancellationToken);
         var rule = AlertRuleParser.Parse(tenant, name, body, errors, time.GetUtcNow(), existing?.CreatedAt);
+        if (rule is not null && await policies.GetAsync(tenant, rule.EscalationPolicyName, cancellationToken) is null
+            && (tenant is null || await policies.GetAsync(null, rule.EscalationPolicyName, cancellationToken) is null))
+        {
+            errors.Add("escalation_policy", $"no escalation policy '{rule.EscalationPolicyName}'; create it with PUT /api/escalation-policies/{rule.EscalationPolicyName} first.");
+        }
         if (errors.Any) return errors.ToProblem("The alert rule is invalid; see errors.");
         var created = await rules.UpsertAsync(rule!, cancellationToken);
         var stored = await rules.GetAsync(tenant, name, cancellationToken);
@@ -114,10 +119,38 @@ public sealed class AlertsApi(ApiGate gate, IAlertRuleStore rules, IAlertStore a
         if (!Guid.TryParse(id, out var alertId) || await alerts.GetAsync(alertId, principal!.Scope, cancellationToken) is null) return NoAlert(id);
 
         var (outcome, alert) = await alertService.AcknowledgeAsync(alertId, by ?? principal.Name, note, cancellationToken);
+        if (outcome == AckOutcome.Acknowledged) EscalationSignals.Of(context).Stopped.Add(alertId);
         return outcome switch
         {
             AckOutcome.Acknowledged or AckOutcome.AlreadyAcknowledged => ApiResults.Json(AlertView(alert!)),
             AckOutcome.Resolved => Problems.Conflict($"Alert '{id}' is already resolved; there is nothing to acknowledge.").With("alert", AlertView(alert!)),
+            _ => NoAlert(id),
+        };
+    });
+
+    /// <summary>Resolved by a person: escalation stops and the channels that were notified hear of it; 409 when already resolved.</summary>
+    public Task<IResult> ResolveAsync(HttpContext context, string id) => gate.RunAsync(context, Permission.Acknowledge, async (principal, cancellationToken) =>
+    {
+        string? by = null;
+        string? note = null;
+        if (context.Request.ContentLength is > 0 || context.Request.Headers.TransferEncoding.Count > 0)
+        {
+            var (body, problem) = await HttpBody.ReadObjectAsync(context.Request, cancellationToken);
+            if (problem is not null) return problem;
+            var errors = new FieldErrors();
+            by = JsonFields.String(body, "resolved_by", errors, required: false, maxLength: 200);
+            note = JsonFields.String(body, "note", errors, required: false, maxLength: 2000);
+            JsonFields.RejectUnknown(body, errors, "resolved_by", "note");
+            if (errors.Any) return errors.ToProblem();
+        }
+        if (!Guid.TryParse(id, out var alertId) || await alerts.GetAsync(alertId, principal!.Scope, cancellationToken) is null) return NoAlert(id);
+
+        var (outcome, alert) = await alertService.ResolveAsync(alertId, by ?? principal.Name, note, cancellationToken);
+        if (outcome == ResolveOutcome.Resolved) EscalationSignals.Of(context).Stopped.Add(alertId);
+        return outcome switch
+        {
+            ResolveOutcome.Resolved => ApiResults.Json(AlertView(alert!)),
+            ResolveOutcome.AlreadyResolved => Problems.Conflict($"Alert '{id}' is already resolved.").With("alert", AlertView(alert!)),
             _ => NoAlert(id),
         };
     });
@@ -144,6 +177,7 @@ public sealed class AlertsApi(ApiGate gate, IAlertRuleStore rules, IAlertStore a
         ["cooldown"] = DurationText.Format(r.Cooldown),
         ["channels"] = r.Channels,
         ["escalate"] = r.Escalates,
+        ["escalation_policy"] = r.EscalationPolicyName,
         ["enabled"] = r.Enabled,
         ["created_at"] = r.CreatedAt,
         ["updated_at"] = r.UpdatedAt,
@@ -170,12 +204,20 @@ public sealed class AlertsApi(ApiGate gate, IAlertRuleStore rules, IAlertStore a
         ["ack_note"] = a.AcknowledgeNote,
         ["resolved_at"] = a.ResolvedAt,
         ["resolve_reason"] = a.ResolveReason,
+        ["resolved_by"] = a.ResolvedBy,
         ["escalation_level"] = a.EscalationLevel,
+        ["escalation_step"] = a.EscalationStep,
+        ["escalation_policy"] = a.Plan?.Policy,
+        ["escalation_levels"] = a.Plan?.LevelCount,
+        ["next_escalation_at"] = a.State == AlertState.Firing && a.Plan is { } plan && plan.Find(a.EscalationStep + 1) is { } next ? plan.DueAt(next) : null,
+        ["held_until"] = a.HeldUntil,
         ["escalates"] = a.Escalates,
         ["ack_url"] = escalation.AckUrl(a.Id),
         ["notifications"] = a.Notifications.Select(n => new Dictionary<string, object?>
         {
             ["level"] = n.Level,
+            ["step"] = n.Step,
+            ["recipients"] = n.Recipients,
             ["channel"] = n.Channel,
             ["kind"] = n.Kind.ToName(),
             ["status"] = n.Status.ToName(),

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Vigil.Core;
 using Vigil.Core.Auth;
 using Vigil.Core.Budgets;
 

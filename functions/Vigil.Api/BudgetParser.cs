@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Vigil.Core;
 using Vigil.Core.Budgets;
 using Vigil.Core.Metrics;
 

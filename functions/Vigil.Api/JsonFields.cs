@@ -86,6 +86,59 @@ public static class JsonFields
         return number == 0 ? 0 : number;
     }
 
+    /// <summary>An array of short strings (absent or null: empty), each checked like <see cref="String"/>, duplicates dropped.</summary>
+    public static IReadOnlyList<string> Strings(JsonElement body, string name, FieldErrors errors, int maxItems, int maxLength, string? field = null)
+    {
+        field ??= name;
+        if (!body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null) return [];
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            errors.Add(field, $"{name} must be an array of strings.");
+            return [];
+        }
+        if (value.GetArrayLength() > maxItems)
+        {
+            errors.Add(field, $"{name} has at most {maxItems} items.");
+            return [];
+        }
+        var list = new List<string>();
+        foreach (var item in value.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.String || !StorableText.TryRead(item, out var read) || StorableText.Problem(read) is not null
+                || read!.Trim() is not { Length: > 0 } text || text.Length > maxLength || StorableText.HasControl(text, allowLineBreaks: false))
+            {
+                errors.Add(field, $"each item of {name} must be a non-empty string of at most {maxLength} characters without control characters.");
+                return [];
+            }
+            if (!list.Contains(text)) list.Add(text);
+        }
+        return list;
+    }
+
+    /// <summary>An RFC 3339 date-time with its offset ("2026-03-29T09:00:00+02:00", "…Z").</summary>
+    public static DateTimeOffset? Timestamp(JsonElement body, string name, FieldErrors errors, bool required, string? field = null)
+    {
+        field ??= name;
+        if (!body.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
+        {
+            if (required) errors.Add(field, $"{name} is required.");
+            return null;
+        }
+        if (value.ValueKind == JsonValueKind.String && TryParseTimestamp(value.GetString(), out var at)) return at;
+        errors.Add(field, $"{name} must be an RFC 3339 date-time with an offset, such as \"2026-03-29T09:00:00Z\".");
+        return null;
+    }
+
+    public static bool TryParseTimestamp(string? text, out DateTimeOffset at)
+    {
+        at = default;
+        // An offset is required: a bare local time means different instants to different readers.
+        return text is { Length: >= 20 and <= 40 } && text[10] is 'T' or 't' or ' '
+            && (text[^1] is 'Z' or 'z' || text[^6] is '+' or '-')
+            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out at)
+            && at.Year is >= 1970 and <= 9998;
+    }
+
     public static void RejectUnknown(JsonElement body, FieldErrors errors, params string[] known)
     {
         foreach (var property in body.EnumerateObject())

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Vigil.Core;
 using Vigil.Core.Auth;
 using Vigil.Core.Events;
 using Vigil.Core.Metrics;
@@ -136,11 +137,4 @@ public sealed class MetricsApi(ApiGate gate, MetricsService metrics, ISlaTargetS
         event_types = t.EventTypes,
         updated_at = t.UpdatedAt,
     };
-}
-
-/// <summary>Names of bots, batch jobs and the like: <c>[a-z0-9_.-]{1,64}</c>.</summary>
-public static class Names
-{
-    public static bool IsValid(string? name) =>
-        name is { Length: > 0 and <= 64 } && name.All(ch => ch is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '_' or '.' or '-');
 }

@@ -126,6 +126,8 @@ public sealed class FieldErrors
 
     public bool Any => _errors.Count > 0;
 
+    public bool Has(string field) => _errors.ContainsKey(field);
+
     public void Add(string field, string message)
     {
         if (!_errors.TryGetValue(field, out var list)) _errors[field] = list = [];

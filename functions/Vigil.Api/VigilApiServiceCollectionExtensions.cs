@@ -21,6 +21,12 @@ public static class VigilApiServiceCollectionExtensions
         services.AddSingleton<OtlpTraceIngestor>();
         services.AddSingleton<OtlpApi>();
         services.AddSingleton<PrometheusApi>();
+        services.AddSingleton<EscalationPoliciesApi>();
+        services.AddSingleton<PeopleApi>();
+        services.AddSingleton<SchedulesApi>();
+        services.AddSingleton<SilencesApi>();
+        services.AddSingleton<AckLinkLimiter>();
+        services.AddSingleton<AckLinkApi>();
         return services;
     }
 }

@@ -9,6 +9,7 @@ using Vigil.Core.Events;
 using Vigil.Core.Health;
 using Vigil.Core.Jobs;
 using Vigil.Core.Metrics;
+using Vigil.Core.OnCall;
 using Vigil.Core.Pricing;
 using Vigil.Core.Prometheus;
 
@@ -38,7 +39,8 @@ public static class VigilCoreServiceCollectionExtensions
         services.AddValidatedOptions<PrometheusOptions, PrometheusOptionsValidator>(configuration.GetSection(PrometheusOptions.Section));
         services.TryAddSingleton<PrometheusMetrics>();
         services.AddSingleton<ITimerJob, ComputeRollupsJob>();
-        services.TryAddSingleton<EscalationPolicy>();
+        services.TryAddSingleton<RecipientResolver>();
+        services.TryAddSingleton<AckLinks>();
         services.TryAddSingleton<EscalationService>();
         services.TryAddSingleton<AlertService>();
         services.TryAddSingleton<AlertEvaluator>();

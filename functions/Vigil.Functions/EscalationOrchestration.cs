@@ -1,22 +1,31 @@
 using DurableTask.Core.Exceptions;
 using Grpc.Core;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
+using Vigil.Api;
 using Vigil.Core.Alerts;
 
 namespace Vigil.Functions;
 
 /// <summary>
-/// The escalation of one alert as a Durable orchestration interpreting Core's EscalationPolicy: level
-/// 1 at once through an activity, then for each next level a durable timer raced against the external
-/// event <c>Acknowledged</c> (raised by the ack function, and on resolution). Deterministic: time from
-/// the context, a replay-safe logger, all I/O in the activity.
+/// The escalation of one alert as a Durable orchestration interpreting Core's escalation plan (made
+/// from the rule's policy when the alert fired, and the orchestration's input, so a later edit of the
+/// policy never changes it): each step waits on a durable timer until due, raced against the external
+/// event <c>Acknowledged</c> (raised on acknowledgement and on resolution), then is sent by an
+/// activity. A step a silence holds is tried again when the silence ends, or at once on
+/// <c>Released</c> (the silence was deleted early). Deterministic: time from the context, a
+/// replay-safe logger, all I/O in the activity.
 /// </summary>
 public sealed partial class EscalationOrchestration(EscalationService escalation)
 {
     public const string AcknowledgedEvent = "Acknowledged";
+
+    public const string ReleasedEvent = "Released";
+
+    private const int MaxHoldsPerStep = 1000;
 
     /// <summary>One orchestration per alert, so a second start for the same alert finds the first.</summary>
     public static string InstanceId(Guid alertId) => $"alert-{alertId:N}";
@@ -30,35 +39,60 @@ public sealed partial class EscalationOrchestration(EscalationService escalation
         foreach (var step in plan.Steps)
         {
             var due = plan.FiredAtUtc + step.After;
-            if (due > context.CurrentUtcDateTime)
+            // Each hold lasts until a silence ends, so the bound is never reached in practice; it
+            // keeps the history finite if silences were extended forever.
+            for (var holds = 0; holds <= MaxHoldsPerStep; holds++)
             {
-                using var timerCancellation = new CancellationTokenSource();
-                using var eventCancellation = new CancellationTokenSource();
-                var timer = context.CreateTimer(due, timerCancellation.Token);
-                var acknowledged = context.WaitForExternalEvent<string>(AcknowledgedEvent, eventCancellation.Token);
-                if (await Task.WhenAny(timer, acknowledged) == acknowledged)
+                if (await AcknowledgedBeforeAsync(context, due, releasable: false))
                 {
-                    // A pending timer would keep the orchestration running until it fires.
-                    timerCancellation.Cancel();
                     LogStopped(logger, plan.AlertId, step.Level);
                     return;
                 }
-                eventCancellation.Cancel();
-            }
-            var continues = await context.CallActivityAsync<bool>(nameof(SendEscalationLevel), new EscalationLevelRequest(plan.AlertId, step.Level), retry);
-            LogLevelSent(logger, plan.AlertId, step.Level);
-            if (!continues)
-            {
-                LogStopped(logger, plan.AlertId, step.Level + 1);
-                return;
+                var outcome = await context.CallActivityAsync<StepOutcome>(nameof(SendEscalationLevel), new EscalationStepRequest(plan.AlertId, step), retry);
+                if (outcome.Result == StepResult.Stopped)
+                {
+                    LogStopped(logger, plan.AlertId, step.Level);
+                    return;
+                }
+                if (outcome.Result != StepResult.Held)
+                {
+                    LogLevelSent(logger, plan.AlertId, step.Level);
+                    break;
+                }
+                LogHeld(logger, plan.AlertId, step.Level, outcome.HeldUntil!.Value);
+                if (await AcknowledgedBeforeAsync(context, outcome.HeldUntil.Value.UtcDateTime, releasable: true))
+                {
+                    LogStopped(logger, plan.AlertId, step.Level);
+                    return;
+                }
+                due = context.CurrentUtcDateTime;
             }
         }
     }
 
-    /// <summary>Sends one level (exactly once, however often retried) and says whether the alert still escalates.</summary>
+    /// <summary>
+    /// Waits until <paramref name="until"/> unless <c>Acknowledged</c> comes first (true), or, when
+    /// <paramref name="releasable"/>, <c>Released</c> (false, as when the time comes).
+    /// </summary>
+    private static async Task<bool> AcknowledgedBeforeAsync(TaskOrchestrationContext context, DateTime until, bool releasable)
+    {
+        if (until <= context.CurrentUtcDateTime) return false;
+        using var timerCancellation = new CancellationTokenSource();
+        using var eventCancellation = new CancellationTokenSource();
+        var timer = context.CreateTimer(until, timerCancellation.Token);
+        var acknowledged = context.WaitForExternalEvent<string>(AcknowledgedEvent, eventCancellation.Token);
+        Task[] waits = releasable ? [timer, acknowledged, context.WaitForExternalEvent<string>(ReleasedEvent, eventCancellation.Token)] : [timer, acknowledged];
+        var first = await Task.WhenAny(waits);
+        // A pending timer would keep the orchestration running until it fires; pending waits are dropped.
+        if (first != timer) timerCancellation.Cancel();
+        eventCancellation.Cancel();
+        return first == acknowledged;
+    }
+
+    /// <summary>Sends one step (exactly once, however often retried) and says what comes next.</summary>
     [Function(nameof(SendEscalationLevel))]
-    public Task<bool> SendEscalationLevel([ActivityTrigger] EscalationLevelRequest request, CancellationToken cancellationToken) =>
-        escalation.SendLevelAndContinueAsync(request.AlertId, request.Level, cancellationToken);
+    public Task<StepOutcome> SendEscalationLevel([ActivityTrigger] EscalationStepRequest request, CancellationToken cancellationToken) =>
+        escalation.SendStepAsync(request.AlertId, request.Step, cancellationToken);
 
     /// <summary>Starts the alert's escalation; a second start for the same alert does nothing.</summary>
     public static async Task StartAsync(DurableTaskClient client, EscalationPlan plan, CancellationToken cancellationToken)
@@ -82,11 +116,33 @@ public sealed partial class EscalationOrchestration(EscalationService escalation
     }
 
     /// <summary>Acknowledged or resolved: the orchestration stops before its next level.</summary>
-    public static async Task StopAsync(DurableTaskClient client, Guid alertId, CancellationToken cancellationToken)
+    public static Task StopAsync(DurableTaskClient client, Guid alertId, CancellationToken cancellationToken) =>
+        RaiseAsync(client, alertId, AcknowledgedEvent, cancellationToken);
+
+    /// <summary>A silence holding the alert ended early: its held step is tried again now.</summary>
+    public static Task ReleaseAsync(DurableTaskClient client, Guid alertId, CancellationToken cancellationToken) =>
+        RaiseAsync(client, alertId, ReleasedEvent, cancellationToken);
+
+    /// <summary>
+    /// After an HTTP handler: raises the events its request calls for (<see cref="EscalationSignals"/>),
+    /// then passes its result on. The local host needs none of this; its engine reads the database.
+    /// </summary>
+    public static async Task<IResult> SignalAsync(DurableTaskClient client, HttpContext context, IResult result)
+    {
+        if (EscalationSignals.Find(context) is { } signals)
+        {
+            // The change is committed; a client gone now must not leave an orchestration unsignalled.
+            foreach (var alertId in signals.Stopped) await StopAsync(client, alertId, CancellationToken.None);
+            foreach (var alertId in signals.Released) await ReleaseAsync(client, alertId, CancellationToken.None);
+        }
+        return result;
+    }
+
+    private static async Task RaiseAsync(DurableTaskClient client, Guid alertId, string eventName, CancellationToken cancellationToken)
     {
         try
         {
-            await client.RaiseEventAsync(InstanceId(alertId), AcknowledgedEvent, null, cancellationToken);
+            await client.RaiseEventAsync(InstanceId(alertId), eventName, null, cancellationToken);
         }
         catch (RpcException e) when (e.StatusCode is StatusCode.NotFound or StatusCode.FailedPrecondition)
         {
@@ -99,4 +155,7 @@ public sealed partial class EscalationOrchestration(EscalationService escalation
 
     [LoggerMessage(EventId = 6002, Level = LogLevel.Information, Message = "Alert {AlertId}: escalation stopped before level {Level} (acknowledged or resolved)")]
     private static partial void LogStopped(ILogger logger, Guid alertId, int level);
+
+    [LoggerMessage(EventId = 6003, Level = LogLevel.Information, Message = "Alert {AlertId}: escalation level {Level} held by a silence until {Until}")]
+    private static partial void LogHeld(ILogger logger, Guid alertId, int level, DateTimeOffset until);
 }

@@ -148,15 +148,8 @@ public sealed class HttpFunctions(EventsApi events, HealthApi health, KeysApi ke
 
     /// <summary>Acknowledging also raises Acknowledged on the alert's escalation orchestration.</summary>
     [Function("AcknowledgeAlert")]
-    public async Task<IResult> AcknowledgeAlert([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "alerts/{id}/ack")] HttpRequest req, string id, [DurableClient] DurableTaskClient durable)
-    {
-        var result = await alerts.AcknowledgeAsync(req.HttpContext, id);
-        if (result is IStatusCodeHttpResult { StatusCode: StatusCodes.Status200OK } && Guid.TryParse(id, out var alertId))
-        {
-            await EscalationOrchestration.StopAsync(durable, alertId, req.HttpContext.RequestAborted);
-        }
-        return result;
-    }
+    public async Task<IResult> AcknowledgeAlert([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "alerts/{id}/ack")] HttpRequest req, string id, [DurableClient] DurableTaskClient durable) =>
+        await EscalationOrchestration.SignalAsync(durable, req.HttpContext, await alerts.AcknowledgeAsync(req.HttpContext, id));
 
     [Function("ListEvents")]
     public Task<IResult> ListEvents([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "events")] HttpRequest req) =>

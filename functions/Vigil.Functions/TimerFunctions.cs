@@ -10,7 +10,7 @@ namespace Vigil.Functions;
 /// the same Core job as the local host; the Functions host makes a timer a singleton across instances
 /// (UseMonitor), and the jobs are safe to overlap anyway.
 /// </summary>
-public sealed class TimerFunctions(TimerJobRunner runner, AlertEvaluator evaluator, EscalationService escalation)
+public sealed class TimerFunctions(TimerJobRunner runner, AlertEvaluator evaluator, EscalationService escalation, IEscalationSchedule schedule)
 {
     [Function(TimerJobNames.ComputeRollups)]
     public Task ComputeRollups([TimerTrigger("%RollupSchedule%", UseMonitor = true)] TimerInfo timer, CancellationToken cancellationToken) =>
@@ -21,7 +21,7 @@ public sealed class TimerFunctions(TimerJobRunner runner, AlertEvaluator evaluat
     public async Task EvaluateAlerts([TimerTrigger("%AlertSchedule%", UseMonitor = true)] TimerInfo timer, [DurableClient] DurableTaskClient durable, CancellationToken cancellationToken)
     {
         var (_, report) = await runner.RunAsync(evaluator, evaluator.EvaluateAsync, AlertEvaluator.Describe, cancellationToken);
-        await escalation.StartDueEscalationsAsync((plan, token) => EscalationOrchestration.StartAsync(durable, plan, token), cancellationToken);
+        await escalation.StartDueEscalationsAsync(schedule, (plan, token) => EscalationOrchestration.StartAsync(durable, plan, token), cancellationToken);
         foreach (var alertId in report.StoppedAlerts) await EscalationOrchestration.StopAsync(durable, alertId, cancellationToken);
     }
 

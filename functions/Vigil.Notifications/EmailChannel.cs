@@ -26,8 +26,9 @@ public sealed class EmailChannel(IOptionsMonitor<ChannelOptions> options) : ICha
         get
         {
             var e = options.CurrentValue.Email;
-            return string.IsNullOrWhiteSpace(e.Host) || string.IsNullOrWhiteSpace(e.From) || e.Recipients.Count == 0
-                ? "Vigil:Channels:Email:Host, From and To are not all set"
+            // Without To, mail still reaches the people an escalation step names.
+            return string.IsNullOrWhiteSpace(e.Host) || string.IsNullOrWhiteSpace(e.From)
+                ? "Vigil:Channels:Email:Host and From are not both set"
                 : null;
         }
     }
@@ -36,6 +37,10 @@ public sealed class EmailChannel(IOptionsMonitor<ChannelOptions> options) : ICha
     {
         var settings = options.CurrentValue.Email;
         using var message = Message(n, settings);
+        if (message.To.Count == 0)
+        {
+            throw new PermanentDeliveryException("email: nobody to send to (Vigil:Channels:Email:To is empty and the notification names no one with an address)");
+        }
         using var client = new SmtpClient { Timeout = (int)settings.Timeout.TotalMilliseconds };
         if (!string.IsNullOrWhiteSpace(settings.ServerCertificateSha256))
         {
@@ -89,7 +94,7 @@ public sealed class EmailChannel(IOptionsMonitor<ChannelOptions> options) : ICha
     {
         var message = new MimeMessage();
         message.From.Add(MailboxAddress.Parse(settings.From!));
-        var to = settings.Recipients.Concat(n.Recipients.Select(r => r.Email).OfType<string>()).Distinct(StringComparer.OrdinalIgnoreCase);
+        var to = (n.MailToConfigured ? settings.Recipients : []).Concat(n.Recipients.Select(r => r.Email).OfType<string>()).Distinct(StringComparer.OrdinalIgnoreCase);
         foreach (var address in to) message.To.Add(MailboxAddress.Parse(address));
         message.Subject = Text.Truncate($"[Vigil] {n.Title}{(n.Status is { } status ? " - " + status : "")}", 250);
         if (n.MailHeader is { } header) message.Headers.Add(header.Name, header.Value);

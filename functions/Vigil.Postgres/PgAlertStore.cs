@@ -7,18 +7,17 @@ using Vigil.Core.Alerts;
 namespace Vigil.Postgres;
 
 /// <summary>
-/// Alerts, their transitions, their notifications and the local escalation schedule (tables alerts,
-/// alert_transitions, notifications, alert_escalations).
+/// Alerts and their transitions (tables alerts, alert_transitions). A step's sends are written here,
+/// through the notification log's statement, in the transaction that raises the alert's step; the
+/// evaluation writes the first row of the local escalation schedule in the transaction that fires.
 /// </summary>
 public sealed class PgAlertStore(NpgsqlDataSource dataSource) : IAlertStore
 {
     private const string AlertColumns = """
         id, rule_name, group_key, group_json::text, severity, state, value, threshold, started_at, fired_at, acknowledged_at,
         acknowledged_by, ack_note, resolved_at, resolve_reason, escalation_level, channels, escalates, metric, comparator,
-        window_text, description, rule_tenant_id, tenant_id
+        window_text, description, rule_tenant_id, tenant_id, escalation_step, escalation_plan::text, resolved_by, held_until
         """;
-
-    private const string NotificationColumns = "id, level, channel, kind, status, attempts, sent_at, error, created_at";
 
     public async Task<IAlertEvaluationSession> BeginEvaluationAsync(CancellationToken cancellationToken) => await PgCall.Run(async () =>
     {
@@ -95,97 +94,131 @@ public sealed class PgAlertStore(NpgsqlDataSource dataSource) : IAlertStore
         return (outcome, (await ReadAlertsAsync(connection, null, $"SELECT {AlertColumns} FROM alerts WHERE id = $1", [id], true, cancellationToken)).Single());
     });
 
-    public Task<IReadOnlyList<NotificationRecord>> AddNotificationsAsync(Guid alertId, int level, NotificationKind kind, IEnumerable<string> channels, DateTimeOffset at, CancellationToken cancellationToken) => PgCall.Run(async () =>
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        return await InsertNotificationsAsync(connection, null, alertId, level, kind, channels, at, cancellationToken);
-    });
-
-    public Task CompleteNotificationAsync(long id, DeliveryStatus status, int attempts, DateTimeOffset? sentAt, string? error, CancellationToken cancellationToken) =>
-        PgDeliveryStatus.CompleteAsync(dataSource, "notifications", id, status, attempts, sentAt, error, cancellationToken);
-
-    public Task<IReadOnlyList<(Guid AlertId, NotificationRecord Notification)>> StalePendingNotificationsAsync(DateTimeOffset olderThan, CancellationToken cancellationToken) => PgCall.Run<IReadOnlyList<(Guid, NotificationRecord)>>(async () =>
-    {
-        // Re-stamped on claim, so two hosts retrying at once do not both send.
-        await using var command = dataSource.CreateCommand($"""
-            UPDATE notifications SET created_at = $2
-            WHERE id IN (SELECT id FROM notifications WHERE status = 'pending' AND created_at < $1 ORDER BY id LIMIT 100 FOR UPDATE SKIP LOCKED)
-            RETURNING alert_id, {NotificationColumns}
-            """);
-        command.Parameters.Add(new() { Value = olderThan });
-        command.Parameters.Add(new() { Value = DateTimeOffset.UtcNow });
-        var result = new List<(Guid, NotificationRecord)>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken)) result.Add((reader.GetGuid(0), ReadNotification(reader, 1)));
-        return result;
-    });
-
-    public Task<IReadOnlyList<EscalationClaim>> ClaimDueEscalationsAsync(DateTimeOffset now, TimeSpan lease, int limit, CancellationToken cancellationToken) => PgCall.Run<IReadOnlyList<EscalationClaim>>(async () =>
-    {
-        await using var command = dataSource.CreateCommand("""
-            UPDATE alert_escalations e SET claimed_until = $2
-            FROM (SELECT alert_id FROM alert_escalations
-                  WHERE due_at <= $1 AND (claimed_until IS NULL OR claimed_until < $1)
-                  ORDER BY due_at LIMIT $3 FOR UPDATE SKIP LOCKED) due
-            WHERE e.alert_id = due.alert_id
-            RETURNING e.alert_id, e.next_level
-            """);
-        command.Parameters.Add(new() { Value = now });
-        command.Parameters.Add(new() { Value = now + lease });
-        command.Parameters.Add(new() { Value = limit });
-        var claims = new List<EscalationClaim>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken)) claims.Add(new EscalationClaim(reader.GetGuid(0), reader.GetInt32(1)));
-        return claims;
-    });
-
-    public Task<DateTimeOffset?> NextEscalationDueAsync(CancellationToken cancellationToken) => PgCall.Run(async () =>
-    {
-        await using var command = dataSource.CreateCommand("SELECT min(greatest(due_at, coalesce(claimed_until, due_at))) FROM alert_escalations");
-        return await command.ExecuteScalarAsync(cancellationToken) is DateTime t ? new DateTimeOffset(t, TimeSpan.Zero) : (DateTimeOffset?)null;
-    });
-
-    public Task<IReadOnlyList<NotificationRecord>> RecordEscalationLevelAsync(Guid alertId, int level, IEnumerable<string> channels, DateTimeOffset at, DateTimeOffset? nextDue, CancellationToken cancellationToken) => PgCall.Run<IReadOnlyList<NotificationRecord>>(async () =>
+    public Task<(ResolveOutcome Outcome, Alert? Alert)> ResolveAsync(Guid id, string by, string? note, DateTimeOffset at, CancellationToken cancellationToken) => PgCall.Run<(ResolveOutcome, Alert?)>(async () =>
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var tx = await connection.BeginTransactionAsync(cancellationToken);
-        // Only a firing alert below this level moves up: a level is recorded once, however often it is asked for.
-        await using (var raise = new NpgsqlCommand("UPDATE alerts SET escalation_level = $2 WHERE id = $1 AND state = 'firing' AND escalation_level < $2", connection, tx))
+        string? state;
+        await using (var read = new NpgsqlCommand("SELECT state FROM alerts WHERE id = $1 FOR UPDATE", connection, tx))
+        {
+            read.Parameters.Add(new() { Value = id });
+            state = (string?)await read.ExecuteScalarAsync(cancellationToken);
+        }
+        var outcome = state switch
+        {
+            null => ResolveOutcome.NotFound,
+            "resolved" => ResolveOutcome.AlreadyResolved,
+            _ => ResolveOutcome.Resolved,
+        };
+        if (outcome == ResolveOutcome.Resolved)
+        {
+            var reason = note is null ? $"resolved by {by}" : $"resolved by {by}: {note}";
+            await using var update = new NpgsqlBatch(connection, tx);
+            update.BatchCommands.Add(BatchCommand("UPDATE alerts SET state = 'resolved', resolved_at = $2, resolved_by = $3, resolve_reason = $4, held_until = NULL WHERE id = $1",
+                id, at, by, reason));
+            update.BatchCommands.Add(BatchCommand("INSERT INTO alert_transitions (alert_id, from_state, to_state, at, detail) VALUES ($1, $2, 'resolved', $3, $4)",
+                id, state!, at, reason));
+            update.BatchCommands.Add(BatchCommand("DELETE FROM alert_escalations WHERE alert_id = $1", id));
+            await update.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await tx.CommitAsync(cancellationToken);
+        if (outcome == ResolveOutcome.NotFound) return (outcome, null);
+        return (outcome, (await ReadAlertsAsync(connection, null, $"SELECT {AlertColumns} FROM alerts WHERE id = $1", [id], true, cancellationToken)).Single());
+    });
+
+    public Task<IReadOnlyList<NotificationRecord>> RecordStepAsync(Guid alertId, EscalationStep step, IReadOnlyList<StepSend> sends, DateTimeOffset at, CancellationToken cancellationToken) => PgCall.Run<IReadOnlyList<NotificationRecord>>(async () =>
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+        // Only a firing alert before this step moves on: a step is recorded once, however often it is asked for.
+        await using (var raise = new NpgsqlCommand("""
+            UPDATE alerts SET escalation_step = $2, escalation_level = $3, held_until = NULL
+            WHERE id = $1 AND state = 'firing' AND escalation_step < $2
+            """, connection, tx))
         {
             raise.Parameters.Add(new() { Value = alertId });
-            raise.Parameters.Add(new() { Value = level });
+            raise.Parameters.Add(new() { Value = step.Sequence });
+            raise.Parameters.Add(new() { Value = step.Level });
             if (await raise.ExecuteNonQueryAsync(cancellationToken) == 0)
             {
-                await using var end = new NpgsqlCommand("DELETE FROM alert_escalations WHERE alert_id = $1 AND next_level <= $2", connection, tx);
-                end.Parameters.Add(new() { Value = alertId });
-                end.Parameters.Add(new() { Value = level });
-                await end.ExecuteNonQueryAsync(cancellationToken);
                 await tx.CommitAsync(cancellationToken);
                 return [];
             }
         }
-        var records = await InsertNotificationsAsync(connection, tx, alertId, level, NotificationKind.Trigger, channels, at, cancellationToken);
-        await using (var schedule = new NpgsqlCommand(nextDue is null
-            ? "DELETE FROM alert_escalations WHERE alert_id = $1"
-            : "UPDATE alert_escalations SET next_level = $2, due_at = $3, claimed_until = NULL WHERE alert_id = $1", connection, tx))
-        {
-            schedule.Parameters.Add(new() { Value = alertId });
-            if (nextDue is { } due)
-            {
-                schedule.Parameters.Add(new() { Value = level + 1 });
-                schedule.Parameters.Add(new() { Value = due });
-            }
-            await schedule.ExecuteNonQueryAsync(cancellationToken);
-        }
+        var records = await PgNotificationLog.InsertAsync(connection, tx, alertId, step.Level, step.Sequence, NotificationKind.Trigger, "pending", null, sends, at, cancellationToken);
         await tx.CommitAsync(cancellationToken);
         return records;
     });
 
-    public Task EndEscalationAsync(Guid alertId, CancellationToken cancellationToken) => PgCall.Run(async () =>
+    public Task<bool> HoldStepAsync(Guid alertId, EscalationStep step, IReadOnlyList<StepSend> sends, string reason, DateTimeOffset until, DateTimeOffset at, CancellationToken cancellationToken) => PgCall.Run(async () =>
     {
-        await using var command = dataSource.CreateCommand("DELETE FROM alert_escalations WHERE alert_id = $1");
-        command.Parameters.Add(new() { Value = alertId });
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var tx = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var hold = new NpgsqlCommand("UPDATE alerts SET held_until = $3 WHERE id = $1 AND state = 'firing' AND escalation_step < $2", connection, tx))
+        {
+            hold.Parameters.Add(new() { Value = alertId });
+            hold.Parameters.Add(new() { Value = step.Sequence });
+            hold.Parameters.Add(new() { Value = until });
+            if (await hold.ExecuteNonQueryAsync(cancellationToken) == 0)
+            {
+                await tx.CommitAsync(cancellationToken);
+                return false;
+            }
+        }
+        // What was muted is recorded once per step, however many times the step is looked at during the silence.
+        await using (var seen = new NpgsqlCommand("SELECT EXISTS (SELECT 1 FROM notifications WHERE alert_id = $1 AND step = $2 AND status = 'suppressed')", connection, tx))
+        {
+            seen.Parameters.Add(new() { Value = alertId });
+            seen.Parameters.Add(new() { Value = step.Sequence });
+            if (!(bool)(await seen.ExecuteScalarAsync(cancellationToken))!)
+            {
+                await PgNotificationLog.InsertAsync(connection, tx, alertId, step.Level, step.Sequence, NotificationKind.Trigger, "suppressed", reason, sends, at, cancellationToken);
+            }
+        }
+        await tx.CommitAsync(cancellationToken);
+        return true;
+    });
+
+    public Task<IReadOnlyList<Guid>> HeldAsync(DateTimeOffset at, CancellationToken cancellationToken) => PgCall.Run<IReadOnlyList<Guid>>(async () =>
+    {
+        await using var command = dataSource.CreateCommand("SELECT id FROM alerts WHERE held_until > $1 AND state = 'firing'");
+        command.Parameters.Add(new() { Value = at });
+        var ids = new List<Guid>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) ids.Add(reader.GetGuid(0));
+        return ids;
+    });
+
+    public Task<byte[]> AckNonceAsync(Guid alertId, Func<byte[], byte[]> tokenHashOf, CancellationToken cancellationToken) => PgCall.Run(async () =>
+    {
+        await using (var read = dataSource.CreateCommand("SELECT ack_nonce FROM alerts WHERE id = $1"))
+        {
+            read.Parameters.Add(new() { Value = alertId });
+            if (await read.ExecuteScalarAsync(cancellationToken) is byte[] existing) return existing;
+        }
+        var nonce = System.Security.Cryptography.RandomNumberGenerator.GetBytes(16);
+        // Two senders at once: the first nonce stays, and the loser reads it (in a second statement
+        // when the winner committed after this statement's snapshot was taken).
+        await using (var write = dataSource.CreateCommand("""
+            WITH won AS (UPDATE alerts SET ack_nonce = $2, ack_token_hash = $3 WHERE id = $1 AND ack_nonce IS NULL RETURNING ack_nonce)
+            SELECT coalesce((SELECT ack_nonce FROM won), (SELECT ack_nonce FROM alerts WHERE id = $1))
+            """))
+        {
+            write.Parameters.Add(new() { Value = alertId });
+            write.Parameters.Add(new() { Value = nonce });
+            write.Parameters.Add(new() { Value = tokenHashOf(nonce) });
+            if (await write.ExecuteScalarAsync(cancellationToken) is byte[] stored) return stored;
+        }
+        await using var reread = dataSource.CreateCommand("SELECT ack_nonce FROM alerts WHERE id = $1");
+        reread.Parameters.Add(new() { Value = alertId });
+        return await reread.ExecuteScalarAsync(cancellationToken) as byte[]
+            ?? throw new InvalidOperationException($"alert {alertId} has no acknowledge nonce (it no longer exists?)");
+    });
+
+    public Task<Alert?> FindByAckTokenHashAsync(byte[] tokenHash, CancellationToken cancellationToken) => PgCall.Run(async () =>
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return (await ReadAlertsAsync(connection, null, $"SELECT {AlertColumns} FROM alerts WHERE ack_token_hash = $1", [tokenHash], withNotifications: true, cancellationToken)).FirstOrDefault();
     });
 
     private static NpgsqlBatchCommand BatchCommand(string sql, params object[] args)
@@ -193,26 +226,6 @@ public sealed class PgAlertStore(NpgsqlDataSource dataSource) : IAlertStore
         var command = new NpgsqlBatchCommand(sql);
         foreach (var a in args) command.Parameters.Add(a is DBNull ? new NpgsqlParameter { Value = a, NpgsqlDbType = NpgsqlDbType.Text } : new NpgsqlParameter { Value = a });
         return command;
-    }
-
-    private static async Task<IReadOnlyList<NotificationRecord>> InsertNotificationsAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, Guid alertId, int level, NotificationKind kind, IEnumerable<string> channels, DateTimeOffset at, CancellationToken cancellationToken)
-    {
-        var list = channels.Distinct(StringComparer.Ordinal).ToArray();
-        if (list.Length == 0) return [];
-        await using var command = new NpgsqlCommand($"""
-            INSERT INTO notifications (alert_id, level, channel, kind, status, attempts, created_at)
-            SELECT $1, $2, c, $3, 'pending', 0, $4 FROM unnest($5::text[]) WITH ORDINALITY AS t(c, n) ORDER BY n
-            RETURNING {NotificationColumns}
-            """, connection, tx);
-        command.Parameters.Add(new() { Value = alertId });
-        command.Parameters.Add(new() { Value = level });
-        command.Parameters.Add(new() { Value = kind.ToName() });
-        command.Parameters.Add(new() { Value = at });
-        command.Parameters.Add(new() { Value = list });
-        var records = new List<NotificationRecord>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken)) records.Add(ReadNotification(reader, 0));
-        return records;
     }
 
     private static async Task<List<Alert>> ReadAlertsAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, string sql, object[] args, bool withNotifications, CancellationToken cancellationToken)
@@ -226,7 +239,7 @@ public sealed class PgAlertStore(NpgsqlDataSource dataSource) : IAlertStore
         }
         if (!withNotifications || alerts.Count == 0) return alerts;
         var notifications = new Dictionary<Guid, List<NotificationRecord>>();
-        await using (var command = new NpgsqlCommand($"SELECT alert_id, {NotificationColumns} FROM notifications WHERE alert_id = ANY($1) ORDER BY id", connection, tx))
+        await using (var command = new NpgsqlCommand($"SELECT alert_id, {PgNotificationLog.Columns} FROM notifications WHERE alert_id = ANY($1) ORDER BY id", connection, tx))
         {
             command.Parameters.Add(new() { Value = alerts.Select(a => a.Id).ToArray() });
             await using var r = await command.ExecuteReaderAsync(cancellationToken);
@@ -234,7 +247,7 @@ public sealed class PgAlertStore(NpgsqlDataSource dataSource) : IAlertStore
             {
                 var id = r.GetGuid(0);
                 if (!notifications.TryGetValue(id, out var list)) notifications[id] = list = [];
-                list.Add(ReadNotification(r, 1));
+                list.Add(PgNotificationLog.Read(r, 1));
             }
         }
         return [.. alerts.Select(a => notifications.TryGetValue(a.Id, out var list) ? a with { Notifications = list } : a)];
@@ -266,18 +279,11 @@ public sealed class PgAlertStore(NpgsqlDataSource dataSource) : IAlertStore
         Description = r.GetString(21),
         RuleTenantId = PgScope.ReadTenant(r, 22),
         TenantId = PgScope.ReadTenant(r, 23),
+        EscalationStep = r.GetInt32(24),
+        Plan = PgJson.ReadPlan(r.IsDBNull(25) ? null : r.GetString(25)),
+        ResolvedBy = r.IsDBNull(26) ? null : r.GetString(26),
+        HeldUntil = r.IsDBNull(27) ? null : r.GetFieldValue<DateTimeOffset>(27),
     };
-
-    private static NotificationRecord ReadNotification(NpgsqlDataReader r, int first) => new(
-        r.GetInt64(first),
-        r.GetInt32(first + 1),
-        r.GetString(first + 2),
-        r.GetString(first + 3) switch { "trigger" => NotificationKind.Trigger, "acknowledge" => NotificationKind.Acknowledge, _ => NotificationKind.Resolve },
-        r.GetString(first + 4) switch { "pending" => DeliveryStatus.Pending, "sent" => DeliveryStatus.Sent, _ => DeliveryStatus.Failed },
-        r.GetInt32(first + 5),
-        r.IsDBNull(first + 6) ? null : r.GetFieldValue<DateTimeOffset>(first + 6),
-        r.IsDBNull(first + 7) ? null : r.GetString(first + 7),
-        r.GetFieldValue<DateTimeOffset>(first + 8));
 
     /// <summary>One evaluation: a transaction holding the alerts lock until commit.</summary>
     private sealed class Session(NpgsqlConnection connection, NpgsqlTransaction tx) : IAlertEvaluationSession
@@ -310,21 +316,23 @@ public sealed class PgAlertStore(NpgsqlDataSource dataSource) : IAlertStore
                     case OpenAlert { Alert: var a }:
                         batch.BatchCommands.Add(Command("""
                             INSERT INTO alerts (id, rule_name, group_key, group_json, severity, state, value, threshold, started_at, fired_at,
-                                channels, escalates, metric, comparator, window_text, description, rule_tenant_id, tenant_id)
-                            VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17::text, $18::text)
+                                channels, escalates, metric, comparator, window_text, description, rule_tenant_id, tenant_id, escalation_plan)
+                            VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17::text, $18::text, $19::jsonb)
                             """, a.Id, a.Rule, a.GroupKey, JsonSerializer.Serialize(a.Group), a.Severity.ToName(), a.State.ToName(), a.Value, a.Threshold,
-                            a.StartedAt, a.FiredAt, a.Channels.ToArray(), a.Escalates, a.Metric, a.Comparator, a.Window, a.Description, a.RuleTenantId, a.TenantId));
+                            a.StartedAt, a.FiredAt, a.Channels.ToArray(), a.Escalates, a.Metric, a.Comparator, a.Window, a.Description, a.RuleTenantId, a.TenantId,
+                            a.Plan is null ? null : PgJson.Plan(a.Plan)));
                         batch.BatchCommands.Add(Command("INSERT INTO alert_transitions (alert_id, from_state, to_state, at, value, detail) VALUES ($1, NULL, $2, $3, $4, $5)",
                             a.Id, a.State.ToName(), a.StartedAt, a.Value, $"{a.Metric} {a.Value:0.###} {a.Comparator} {a.Threshold:0.###}"));
                         if (a.State == AlertState.Firing)
                         {
-                            batch.BatchCommands.Add(Command("INSERT INTO alert_escalations (alert_id, next_level, due_at) VALUES ($1, 1, $2) ON CONFLICT DO NOTHING", a.Id, a.FiredAt));
+                            batch.BatchCommands.Add(Command("INSERT INTO alert_escalations (alert_id, next_step, due_at) VALUES ($1, 1, $2) ON CONFLICT DO NOTHING", a.Id, a.FiredAt));
                         }
                         break;
                     case FireAlert f:
-                        batch.BatchCommands.Add(Command("UPDATE alerts SET state = 'firing', fired_at = $2, value = $3 WHERE id = $1 AND state = 'pending'", f.Id, f.At, f.Value));
+                        batch.BatchCommands.Add(Command("UPDATE alerts SET state = 'firing', fired_at = $2, value = $3, escalation_plan = $4::jsonb WHERE id = $1 AND state = 'pending'",
+                            f.Id, f.At, f.Value, f.Plan is null ? null : PgJson.Plan(f.Plan)));
                         batch.BatchCommands.Add(Command("INSERT INTO alert_transitions (alert_id, from_state, to_state, at, value, detail) VALUES ($1, 'pending', 'firing', $2, $3, 'held for the rule''s for duration')", f.Id, f.At, f.Value));
-                        batch.BatchCommands.Add(Command("INSERT INTO alert_escalations (alert_id, next_level, due_at) VALUES ($1, 1, $2) ON CONFLICT DO NOTHING", f.Id, f.At));
+                        batch.BatchCommands.Add(Command("INSERT INTO alert_escalations (alert_id, next_step, due_at) VALUES ($1, 1, $2) ON CONFLICT DO NOTHING", f.Id, f.At));
                         break;
                     case UpdateAlert u:
                         batch.BatchCommands.Add(Command("UPDATE alerts SET value = $2, threshold = $3 WHERE id = $1", u.Id, u.Value, u.Threshold));

@@ -10,6 +10,8 @@ using Vigil.Core.Events;
 using Vigil.Core.Health;
 using Vigil.Core.Jobs;
 using Vigil.Core.Metrics;
+using Vigil.Core.OnCall;
+using Vigil.Core.Silences;
 
 namespace Vigil.Postgres;
 
@@ -48,6 +50,11 @@ public static class VigilPostgresServiceCollectionExtensions
         services.AddSingleton<ISlaTargetStore, PgSlaTargetStore>();
         services.AddSingleton<IAlertRuleStore, PgAlertRuleStore>();
         services.AddSingleton<IAlertStore, PgAlertStore>();
+        services.AddSingleton<INotificationLog, PgNotificationLog>();
+        services.AddSingleton<IEscalationSchedule, PgEscalationSchedule>();
+        services.AddSingleton<IEscalationPolicyStore, PgEscalationPolicyStore>();
+        services.AddSingleton<IOnCallStore, PgOnCallStore>();
+        services.AddSingleton<ISilenceStore, PgSilenceStore>();
         services.AddSingleton<IBatchJobStore, PgBatchJobStore>();
         services.AddSingleton<IBudgetStore, PgBudgetStore>();
         return services;

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Options;
 using Vigil.Core.Alerts;
 using Vigil.Core.Events;
 using Vigil.Core.Metrics;
@@ -122,63 +121,6 @@ public class AlertStateMachineTests
     }
 }
 
-public class EscalationPolicyTests
-{
-    private static EscalationPolicy Policy() => new(new StaticMonitor<EscalationOptions>(new EscalationOptions()));
-
-    [Fact]
-    public void Levels_go_to_the_rule_channels_then_email_slack_webhook_then_pagerduty_opsgenie()
-    {
-        var policy = Policy();
-        Assert.Equal(["slack"], policy.ChannelsOf(1, ["slack"]));
-        Assert.Equal(["email", "slack", "webhook"], policy.ChannelsOf(2, ["slack"]));
-        Assert.Equal(["pagerduty", "opsgenie"], policy.ChannelsOf(3, ["slack"]));
-    }
-
-    [Fact]
-    public void Levels_come_due_at_once_after_5_minutes_and_after_15_minutes_from_firing()
-    {
-        var policy = Policy();
-        var fired = new DateTimeOffset(2026, 11, 21, 10, 0, 7, TimeSpan.Zero);
-        Assert.Equal(fired, policy.DueAt(fired, 1));
-        Assert.Equal(fired.AddMinutes(5), policy.DueAt(fired, 2));
-        Assert.Equal(fired.AddMinutes(15), policy.DueAt(fired, 3));
-    }
-
-    [Theory]
-    [InlineData(1, true, 2)]
-    [InlineData(2, true, 3)]
-    [InlineData(3, true, null)]
-    [InlineData(1, false, null)]
-    public void Only_escalating_alerts_go_past_level_one_and_never_past_three(int sent, bool escalates, int? next) =>
-        Assert.Equal(next, EscalationPolicy.NextLevel(sent, escalates));
-
-    [Theory]
-    [InlineData(AlertState.Firing, true)]
-    [InlineData(AlertState.Acknowledged, false)]
-    [InlineData(AlertState.Resolved, false)]
-    [InlineData(AlertState.Pending, false)]
-    public void Escalation_stops_on_acknowledgement_or_resolution(AlertState state, bool continues) =>
-        Assert.Equal(continues, EscalationPolicy.Continues(state));
-
-    [Fact]
-    public void Critical_rules_escalate_and_warnings_notify_once_unless_configured()
-    {
-        var critical = new AlertRule { Name = "a", Metric = AlertMetric.ErrorRate, Window = TimeSpan.FromMinutes(5), Comparator = Comparator.GreaterThan, Threshold = 1, Severity = Severity.Critical };
-        Assert.True(critical.Escalates);
-        Assert.False((critical with { Severity = Severity.Warning }).Escalates);
-        Assert.True((critical with { Severity = Severity.Warning, Escalate = true }).Escalates);
-        Assert.False((critical with { Escalate = false }).Escalates);
-    }
-
-    private sealed class StaticMonitor<T>(T value) : IOptionsMonitor<T>
-    {
-        public T CurrentValue => value;
-        public T Get(string? name) => value;
-        public IDisposable? OnChange(Action<T, string?> listener) => null;
-    }
-}
-
 public class AlertMetricTests
 {
     private static RollupCounters Counters(Action<RollupCounters> fill)
@@ -228,32 +170,5 @@ public class AlertMetricTests
         Assert.Equal(0.0, AlertMetrics.Compute(AlertMetric.EventCount, new RollupCounters()).Value);
         Assert.Equal(EventType.Handoff, AlertMetric.HandoffFailureRate.ImpliedType());
         Assert.Equal(EventType.RagRetrieval, AlertMetric.RagFailureRate.ImpliedType());
-    }
-}
-
-public class EscalationPlanTests
-{
-    [Fact]
-    public void A_critical_alert_plans_three_levels_from_its_firing_time_and_a_warning_one()
-    {
-        var policy = new EscalationPolicy(new StaticMonitor(new EscalationOptions { Level2After = TimeSpan.FromMinutes(5), Level3After = TimeSpan.FromMinutes(15) }));
-        var fired = new DateTimeOffset(2026, 11, 21, 10, 0, 7, TimeSpan.Zero);
-        var alert = new Alert
-        {
-            Id = Guid.NewGuid(), Rule = "r", Group = new Dictionary<string, string>(), GroupKey = "", Severity = Severity.Critical,
-            State = AlertState.Firing, StartedAt = fired, FiredAt = fired, Escalates = true,
-        };
-        var plan = policy.Plan(alert);
-        Assert.Equal(alert.Id, plan.AlertId);
-        Assert.Equal(fired.UtcDateTime, plan.FiredAtUtc);
-        Assert.Equal([new EscalationStep(1, TimeSpan.Zero), new EscalationStep(2, TimeSpan.FromMinutes(5)), new EscalationStep(3, TimeSpan.FromMinutes(15))], plan.Steps);
-        Assert.Equal([new EscalationStep(1, TimeSpan.Zero)], policy.Plan(alert with { Escalates = false }).Steps);
-    }
-
-    private sealed class StaticMonitor(EscalationOptions value) : IOptionsMonitor<EscalationOptions>
-    {
-        public EscalationOptions CurrentValue => value;
-        public EscalationOptions Get(string? name) => value;
-        public IDisposable? OnChange(Action<EscalationOptions, string?> listener) => null;
     }
 }

@@ -21,9 +21,9 @@ internal sealed class DurableRuntime : IAsyncDisposable
 {
     private readonly IHost _host;
     private readonly ConcurrentQueue<RecordingOrchestrationContext> _executions;
-    private readonly ConcurrentQueue<EscalationLevelRequest> _activityCalls;
+    private readonly ConcurrentQueue<EscalationStepRequest> _activityCalls;
 
-    private DurableRuntime(IHost host, ConcurrentQueue<RecordingOrchestrationContext> executions, ConcurrentQueue<EscalationLevelRequest> activityCalls)
+    private DurableRuntime(IHost host, ConcurrentQueue<RecordingOrchestrationContext> executions, ConcurrentQueue<EscalationStepRequest> activityCalls)
     {
         _host = host;
         _executions = executions;
@@ -41,7 +41,7 @@ internal sealed class DurableRuntime : IAsyncDisposable
     public IReadOnlyList<RecordingOrchestrationContext> Executions => [.. _executions];
 
     /// <summary>Every invocation of the activity, retries included, in order.</summary>
-    public IReadOnlyList<EscalationLevelRequest> ActivityCalls => [.. _activityCalls];
+    public IReadOnlyList<EscalationStepRequest> ActivityCalls => [.. _activityCalls];
 
     /// <param name="app">The Functions app's services.</param>
     /// <param name="failAfterSending">
@@ -52,7 +52,7 @@ internal sealed class DurableRuntime : IAsyncDisposable
     public static async Task<DurableRuntime> StartAsync(IServiceProvider app, Func<int, int, bool>? failAfterSending = null)
     {
         var executions = new ConcurrentQueue<RecordingOrchestrationContext>();
-        var activityCalls = new ConcurrentQueue<EscalationLevelRequest>();
+        var activityCalls = new ConcurrentQueue<EscalationStepRequest>();
         var activity = ActivatorUtilities.CreateInstance<EscalationOrchestration>(app);
         // A host of our own around the test host's worker, client and sidecar, so that the sidecar
         // logs to this host's (empty) logging rather than to the console.
@@ -67,16 +67,16 @@ internal sealed class DurableRuntime : IAsyncDisposable
                     executions.Enqueue(recording);
                     return EscalationOrchestration.AlertEscalation(recording);
                 });
-                tasks.AddActivityFunc<EscalationLevelRequest, bool>(ActivityName, async (_, request) =>
+                tasks.AddActivityFunc<EscalationStepRequest, StepOutcome>(ActivityName, async (_, request) =>
                 {
                     activityCalls.Enqueue(request);
-                    var attempt = activityCalls.Count(r => r == request);
-                    var continues = await activity.SendEscalationLevel(request, CancellationToken.None);
-                    if (failAfterSending?.Invoke(request.Level, attempt) == true)
+                    var attempt = activityCalls.Count(r => r.AlertId == request.AlertId && r.Step.Sequence == request.Step.Sequence);
+                    var outcome = await activity.SendEscalationLevel(request, CancellationToken.None);
+                    if (failAfterSending?.Invoke(request.Step.Level, attempt) == true)
                     {
-                        throw new TimeoutException($"level {request.Level} attempt {attempt}: reply lost (injected)");
+                        throw new TimeoutException($"level {request.Step.Level} attempt {attempt}: reply lost (injected)");
                     }
-                    return continues;
+                    return outcome;
                 });
             },
             new InMemoryDurableTaskOptions { Port = RecordingServer.FreePort() });

@@ -33,7 +33,7 @@ public sealed class EscalationRuntimeTests
         Assert.InRange(levels[1].At, fired + level2, fired + level2 + Lateness);
         Assert.InRange(levels[2].At, fired + level3, fired + level3 + Lateness);
         Assert.Equal(3, (await app.GetAlertAsync(alert.Id)).EscalationLevel);
-        Assert.Equal([1, 2, 3], app.Durable.ActivityCalls.Select(c => c.Level));
+        Assert.Equal([1, 2, 3], app.Durable.ActivityCalls.Select(c => c.Step.Level));
     }
 
     [Fact]
@@ -50,7 +50,7 @@ public sealed class EscalationRuntimeTests
         Assert.Equal(OrchestrationRuntimeStatus.Completed, completed.RuntimeStatus);
         Assert.True(completed.LastUpdatedAt < alert.FiredAt!.Value + TimeSpan.FromSeconds(30));
         Assert.Equal([1, 2], app.Levels().Select(l => l.Level));
-        Assert.Equal([1, 2], app.Durable.ActivityCalls.Select(c => c.Level));
+        Assert.Equal([1, 2], app.Durable.ActivityCalls.Select(c => c.Step.Level));
         var acknowledged = await app.GetAlertAsync(alert.Id);
         Assert.Equal(AlertState.Acknowledged, acknowledged.State);
         Assert.Equal("ana@oncall", acknowledged.AcknowledgedBy);
@@ -70,7 +70,7 @@ public sealed class EscalationRuntimeTests
         var completed = await app.Durable.WaitForCompletionAsync(alert.Id, TimeSpan.FromSeconds(15));
         Assert.Equal(OrchestrationRuntimeStatus.Completed, completed.RuntimeStatus);
         Assert.Equal([1], app.Levels().Select(l => l.Level));
-        Assert.Equal([1], app.Durable.ActivityCalls.Select(c => c.Level));
+        Assert.Equal([1], app.Durable.ActivityCalls.Select(c => c.Step.Level));
         // The channel that was notified hears of the resolution.
         Assert.Contains(app.Webhook.Received, r => r.Json.GetProperty("event").GetString() == "resolve");
     }
@@ -85,7 +85,7 @@ public sealed class EscalationRuntimeTests
 
         var completed = await app.Durable.WaitForCompletionAsync(alert.Id, Patience);
         Assert.Equal(OrchestrationRuntimeStatus.Completed, completed.RuntimeStatus);
-        Assert.Equal([1, 2, 2, 3], app.Durable.ActivityCalls.Select(c => c.Level));
+        Assert.Equal([1, 2, 2, 3], app.Durable.ActivityCalls.Select(c => c.Step.Level));
         Assert.Equal([1, 2, 3], app.Levels().Select(l => l.Level));
         var notifications = (await app.GetAlertAsync(alert.Id)).Notifications.Where(n => n.Kind == NotificationKind.Trigger).ToList();
         Assert.Single(notifications, n => n.Level == 2 && n.Channel == Channels.Webhook);
@@ -111,7 +111,7 @@ public sealed class EscalationRuntimeTests
         Assert.Equal(OrchestrationRuntimeStatus.Running, now.RuntimeStatus);
         await Task.Delay(TimeSpan.FromSeconds(1));
         Assert.Single(app.Levels());
-        Assert.Equal([1], app.Durable.ActivityCalls.Select(c => c.Level));
+        Assert.Equal([1], app.Durable.ActivityCalls.Select(c => c.Step.Level));
     }
 
     [Fact]

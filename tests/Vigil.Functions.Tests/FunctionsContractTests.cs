@@ -84,7 +84,9 @@ public partial class FunctionsContractTests
         Assert.Equal(nameof(EscalationOrchestration.SendEscalationLevel), activity.Name);
 
         var withClient = Metadata.Where(f => f.Bindings.Any(b => b is { Type: "durableClient", Direction: "In" })).Select(f => f.Name).Order();
-        Assert.Equal(["AcknowledgeAlert", TimerJobNames.EvaluateAlerts], withClient);
+        // Those that stop an escalation (acknowledge, by key or by link; resolve), release a held one
+        // (a silence ended early), or start them (the evaluation).
+        Assert.Equal(["AcknowledgeAlert", "AcknowledgeByLink", "DeleteSilence", TimerJobNames.EvaluateAlerts, "ResolveAlert"], withClient);
     }
 
     [Fact]
@@ -102,7 +104,7 @@ public partial class FunctionsContractTests
     {
         using var services = FunctionsApp.Services(FunctionsApp.MinimalConfiguration(), options: new ServiceProviderOptions { ValidateOnBuild = true, ValidateScopes = true });
         var classes = Metadata.Select(Method).Where(m => !m.IsStatic).Select(m => m.DeclaringType!).Distinct().ToList();
-        Assert.Equal(3, classes.Count);
+        Assert.Equal(4, classes.Count);
         // The worker activates a function's class per invocation with ActivatorUtilities.
         foreach (var type in classes) Assert.NotNull(ActivatorUtilities.CreateInstance(services, type));
     }

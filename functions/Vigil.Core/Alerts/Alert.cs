@@ -20,6 +20,9 @@ public enum DeliveryStatus
     Pending,
     Sent,
     Failed,
+
+    /// <summary>Not sent because a silence muted it; recorded so nothing is dropped unseen.</summary>
+    Suppressed,
 }
 
 public static class AlertStates
@@ -59,11 +62,16 @@ public static class AlertStates
     {
         DeliveryStatus.Pending => "pending",
         DeliveryStatus.Sent => "sent",
+        DeliveryStatus.Suppressed => "suppressed",
         _ => "failed",
     };
 }
 
-/// <summary>One send of one alert to one channel: level 1–3 for escalation, 0 for acknowledge/resolve notices.</summary>
+/// <summary>
+/// One send of one alert to one channel: the policy's level (1 to 10) for escalation, 0 for
+/// acknowledge/resolve notices; <see cref="Step"/> is the plan's step (a level repeats in later cycles);
+/// <see cref="Recipients"/> the people it was for.
+/// </summary>
 public sealed record NotificationRecord(
     long Id,
     int Level,
@@ -73,7 +81,12 @@ public sealed record NotificationRecord(
     int Attempts,
     DateTimeOffset? SentAt,
     string? Error,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt)
+{
+    public int? Step { get; init; }
+
+    public IReadOnlyList<string> Recipients { get; init; } = [];
+}
 
 /// <summary>An alert: one (rule, group) while its condition holds, kept as history once resolved.</summary>
 public sealed record Alert
@@ -100,6 +113,18 @@ public sealed record Alert
     public DateTimeOffset? ResolvedAt { get; init; }
     public string? ResolveReason { get; init; }
     public int EscalationLevel { get; init; }
+
+    /// <summary>The last step of <see cref="Plan"/> sent (0: none yet).</summary>
+    public int EscalationStep { get; init; }
+
+    /// <summary>The escalation as planned when the alert fired; null before it fires.</summary>
+    public EscalationPlan? Plan { get; init; }
+
+    /// <summary>Who resolved it by hand (null when it cleared by itself).</summary>
+    public string? ResolvedBy { get; init; }
+
+    /// <summary>While a silence holds its next step: until when.</summary>
+    public DateTimeOffset? HeldUntil { get; init; }
 
     /// <summary>The rule's channels when the alert opened (level 1), kept even if the rule changes.</summary>
     public IReadOnlyList<string> Channels { get; init; } = [];

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Vigil.Core.Events;
 using Vigil.Core.Jobs;
 using Vigil.Core.Metrics;
@@ -18,7 +19,9 @@ public sealed partial class AlertEvaluator(
     IAlertStore alertStore,
     IRollupStore rollups,
     ISlaTargetStore slaTargets,
+    IEscalationPolicyStore policies,
     EscalationService escalation,
+    IOptionsMonitor<EscalationOptions> escalationOptions,
     IEscalationDriver driver,
     TimeProvider time,
     ILogger<AlertEvaluator> logger) : ITimerJob
@@ -77,6 +80,7 @@ public sealed partial class AlertEvaluator(
                 var change = AlertStateMachine.Decide(enabled.GetValueOrDefault((key.RuleTenantId, key.Rule)), null, alert, null, evaluatedAt, now, () => Guid.Empty);
                 if (change is not null) changes.Add(change);
             }
+            changes = await WithPlansAsync(changes, rules, open.Values, now, cancellationToken);
             await session.ApplyAsync(changes, cancellationToken);
             await session.CommitAsync(cancellationToken);
         }
@@ -104,6 +108,31 @@ public sealed partial class AlertEvaluator(
 
         return new EvaluationReport(rules.Count, observations.Values.Sum(o => o.Count), changes.OfType<OpenAlert>().Count(), fired.Count,
             resolved.Count, fired, [.. resolved.Select(r => r.Id)]);
+    }
+
+    /// <summary>
+    /// Fixes the escalation of every alert that fires now from its rule's policy (one of the rule's
+    /// scope, else a global one of that name, else the default), so later edits of the policy do
+    /// not change it.
+    /// </summary>
+    private async Task<List<AlertChange>> WithPlansAsync(List<AlertChange> changes, List<AlertRule> rules, IEnumerable<Alert> open, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (!changes.Any(c => c is FireAlert or OpenAlert { Alert.State: AlertState.Firing })) return changes;
+        var byScope = (await policies.ListAsync(TenantScope.All, cancellationToken)).ToDictionary(p => (p.TenantId, p.Name));
+        var fallback = byScope.GetValueOrDefault((null, EscalationPolicy.DefaultName)) ?? EscalationPolicy.Default(escalationOptions.CurrentValue, now);
+        var ruleOf = rules.ToDictionary(r => (r.TenantId, r.Name));
+        var openById = open.ToDictionary(a => a.Id);
+        EscalationPolicy PolicyOf(string? tenant, string rule) =>
+            ruleOf.GetValueOrDefault((tenant, rule)) is { } r
+                ? byScope.GetValueOrDefault((r.TenantId, r.EscalationPolicyName)) ?? byScope.GetValueOrDefault((null, r.EscalationPolicyName)) ?? fallback
+                : fallback;
+        return [.. changes.Select(change => change switch
+        {
+            OpenAlert { Alert.State: AlertState.Firing } o => o with { Alert = o.Alert with { Plan = EscalationPlanner.Plan(o.Alert, PolicyOf(o.Alert.RuleTenantId, o.Rule)) } },
+            FireAlert f when openById.TryGetValue(f.Id, out var a) =>
+                f with { Plan = EscalationPlanner.Plan(a with { FiredAt = f.At }, PolicyOf(a.RuleTenantId, f.Rule)) },
+            _ => change,
+        })];
     }
 
     /// <summary>Every rule's observations, from one rollup query per distinct window.</summary>

@@ -91,6 +91,9 @@ public sealed record AlertRule
     /// <summary>Null: escalate when critical (warnings and info notify once).</summary>
     public bool? Escalate { get; init; }
 
+    /// <summary>The escalation policy of its alerts: one of the rule's scope, else a global one.</summary>
+    public string EscalationPolicyName { get; init; } = EscalationPolicy.DefaultName;
+
     public bool Enabled { get; init; } = true;
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }

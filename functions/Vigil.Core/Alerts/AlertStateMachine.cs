@@ -8,7 +8,11 @@ public abstract record AlertChange(string Rule, string GroupKey);
 /// <summary>A new alert, pending (the rule has a "for") or firing at once.</summary>
 public sealed record OpenAlert(string Rule, string GroupKey, Alert Alert) : AlertChange(Rule, GroupKey);
 
-public sealed record FireAlert(string Rule, string GroupKey, Guid Id, DateTimeOffset At, double Value) : AlertChange(Rule, GroupKey);
+/// <summary>A pending alert fires; <see cref="Plan"/> is its escalation, fixed now.</summary>
+public sealed record FireAlert(string Rule, string GroupKey, Guid Id, DateTimeOffset At, double Value) : AlertChange(Rule, GroupKey)
+{
+    public EscalationPlan? Plan { get; init; }
+}
 
 public sealed record UpdateAlert(string Rule, string GroupKey, Guid Id, double Value, double Threshold) : AlertChange(Rule, GroupKey);
 

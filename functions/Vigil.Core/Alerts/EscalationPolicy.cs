@@ -1,80 +1,118 @@
-using Microsoft.Extensions.Options;
-
 namespace Vigil.Core.Alerts;
 
-/// <summary>Section <c>Vigil:Escalation</c> (settings <c>Vigil__Escalation__Level2After</c>, <c>…Level3After</c>).</summary>
-public sealed class EscalationOptions
-{
-    public const string Section = "Vigil:Escalation";
-
-    public TimeSpan Level2After { get; set; } = TimeSpan.FromMinutes(5);
-    public TimeSpan Level3After { get; set; } = TimeSpan.FromMinutes(15);
-}
-
-internal sealed class EscalationOptionsValidator : IValidateOptions<EscalationOptions>
-{
-    public ValidateOptionsResult Validate(string? name, EscalationOptions o) =>
-        o.Level2After <= TimeSpan.Zero || o.Level3After <= o.Level2After
-            ? ValidateOptionsResult.Fail($"{EscalationOptions.Section}: need 0 < Level2After < Level3After (were {o.Level2After} and {o.Level3After}).")
-            : ValidateOptionsResult.Success;
-}
-
 /// <summary>
-/// The escalation policy both hosts interpret (the Functions app in a Durable orchestration, the local
-/// host from PostgreSQL): level 1 at once to the rule's channels; level 2 after Level2After to email,
-/// Slack and webhook; level 3 after Level3After to PagerDuty and Opsgenie. Critical alerts escalate
-/// through all levels, warnings and info notify once unless the rule says otherwise. It stops when the
-/// alert is acknowledged or resolved. Delays count from when the alert fired.
+/// A named list of escalation levels that rules choose with <c>escalation_policy</c>. Both engines
+/// (the Durable orchestration, the local host's scheduler) interpret it the same way, from a plan
+/// captured when the alert fires (<see cref="EscalationPlanner"/>), so editing a policy never changes
+/// an escalation already running.
 /// </summary>
-public sealed class EscalationPolicy(IOptionsMonitor<EscalationOptions> options)
+public sealed record EscalationPolicy
 {
-    public const int FirstLevel = 1;
-    public const int LastLevel = 3;
+    public const string DefaultName = "default";
+    public const string RunbookName = "runbook";
 
-    public static readonly IReadOnlyList<string> Level2Channels = [Channels.Email, Channels.Slack, Channels.Webhook];
-    public static readonly IReadOnlyList<string> Level3Channels = [Channels.PagerDuty, Channels.Opsgenie];
+    /// <summary>In a level's channels: the channels of the alert's rule.</summary>
+    public const string RuleChannels = "rule";
 
-    public TimeSpan DelayOf(int level) => level switch
-    {
-        1 => TimeSpan.Zero,
-        2 => options.CurrentValue.Level2After,
-        3 => options.CurrentValue.Level3After,
-        _ => throw new ArgumentOutOfRangeException(nameof(level), level, "Levels are 1 to 3."),
-    };
+    public const int MaxLevels = 10;
+    public const int MaxRepeat = 10;
 
-    public IReadOnlyList<string> ChannelsOf(int level, IReadOnlyList<string> ruleChannels) => level switch
-    {
-        1 => ruleChannels,
-        2 => Level2Channels,
-        3 => Level3Channels,
-        _ => throw new ArgumentOutOfRangeException(nameof(level), level, "Levels are 1 to 3."),
-    };
+    public string? TenantId { get; init; }
 
-    /// <summary>The level after <paramref name="sent"/>, or null when escalation is over.</summary>
-    public static int? NextLevel(int sent, bool escalates) => escalates && sent < LastLevel ? sent + 1 : null;
+    public required string Name { get; init; }
 
-    public DateTimeOffset DueAt(DateTimeOffset firedAt, int level) => firedAt + DelayOf(level);
+    public string Description { get; init; } = "";
 
-    /// <summary>Only a firing alert escalates; acknowledged or resolved ends it.</summary>
-    public static bool Continues(AlertState state) => state == AlertState.Firing;
+    /// <summary>1 to 10 levels, each <see cref="EscalationLevel.After"/> strictly later than the one before.</summary>
+    public required IReadOnlyList<EscalationLevel> Levels { get; init; }
+
+    /// <summary>How many times to start over after the last level while nobody acknowledges.</summary>
+    public int Repeat { get; init; }
+
+    /// <summary>How long after the last level a repeat starts; null: the gap between the last two levels.</summary>
+    public TimeSpan? RepeatInterval { get; init; }
 
     /// <summary>
-    /// Everything a Durable orchestration needs to escalate one alert, fixed when it starts so that
-    /// replays are deterministic even if the settings change meanwhile.
+    /// The seeded <c>default</c> while no operator has edited it: its delays follow the settings
+    /// <c>Vigil__Escalation__Level2After</c> and <c>…Level3After</c>.
     /// </summary>
-    public EscalationPlan Plan(Alert alert)
+    public bool ManagedBySettings { get; init; }
+
+    public DateTimeOffset CreatedAt { get; init; }
+
+    public DateTimeOffset UpdatedAt { get; init; }
+
+    /// <summary>From one cycle's level 1 to the next cycle's level 1.</summary>
+    public TimeSpan CycleLength => Levels[^1].After + (RepeatInterval ?? DefaultRepeatInterval);
+
+    private TimeSpan DefaultRepeatInterval =>
+        TimeSpan.FromTicks(Math.Max(TimeSpan.FromMinutes(1).Ticks, (Levels.Count >= 2 ? Levels[^1].After - Levels[^2].After : Levels[0].After).Ticks));
+
+    /// <summary>
+    /// Today's three levels, as the product brief has them: at once to the rule's channels, after
+    /// <c>Level2After</c> to e-mail, Slack and the webhook, after <c>Level3After</c> to PagerDuty and Opsgenie.
+    /// </summary>
+    public static EscalationPolicy Default(EscalationOptions options, DateTimeOffset at) => new()
     {
-        var steps = new List<EscalationStep> { new(FirstLevel, DelayOf(FirstLevel)) };
-        for (var level = FirstLevel; NextLevel(level, alert.Escalates) is { } next; level = next) steps.Add(new EscalationStep(next, DelayOf(next)));
-        return new EscalationPlan(alert.Id, (alert.FiredAt ?? alert.StartedAt).UtcDateTime, steps);
+        Name = DefaultName,
+        Description = "Level 1 at once to the rule's channels; level 2 to e-mail, Slack and webhook; level 3 to PagerDuty and Opsgenie.",
+        Levels =
+        [
+            new EscalationLevel(TimeSpan.Zero, [RuleChannels], []),
+            new EscalationLevel(options.Level2After, [Channels.Email, Channels.Slack, Channels.Webhook], []),
+            new EscalationLevel(options.Level3After, [Channels.PagerDuty, Channels.Opsgenie], []),
+        ],
+        ManagedBySettings = true,
+        CreatedAt = at,
+        UpdatedAt = at,
+    };
+
+    /// <summary>
+    /// The FA runbook's path, primary on-call (15 minutes), secondary (30 minutes), engineering
+    /// manager (1 hour), VP (2 hours), read as how long each has before the next is paged: the
+    /// primary at once, the secondary after 15 minutes, the manager after 45, the VP after 1 h 45.
+    /// It names the schedule <c>primary-oncall</c> and the people <c>engineering-manager</c> and
+    /// <c>vp-engineering</c>, which an operator creates before a rule chooses this policy.
+    /// </summary>
+    public static EscalationPolicy Runbook(DateTimeOffset at) => new()
+    {
+        Name = RunbookName,
+        Description = "FA runbook: primary on-call, then secondary after 15 min, engineering manager after 45 min, VP Engineering after 1 h 45 min.",
+        Levels =
+        [
+            new EscalationLevel(TimeSpan.Zero, [RuleChannels], [new NotifyTarget(true, "primary-oncall", false)]),
+            new EscalationLevel(TimeSpan.FromMinutes(15), [RuleChannels], [new NotifyTarget(true, "primary-oncall", true)]),
+            new EscalationLevel(TimeSpan.FromMinutes(45), [RuleChannels, Channels.PagerDuty], [new NotifyTarget(false, "engineering-manager", false)]),
+            new EscalationLevel(TimeSpan.FromMinutes(105), [RuleChannels, Channels.PagerDuty], [new NotifyTarget(false, "vp-engineering", false)]),
+        ],
+        CreatedAt = at,
+        UpdatedAt = at,
+    };
+
+    /// <summary>Every way this policy breaks the rules above, as (field, message).</summary>
+    public IReadOnlyList<(string Field, string Message)> Problems()
+    {
+        var problems = new List<(string, string)>();
+        if (Levels.Count is 0 or > MaxLevels) problems.Add(("levels", $"a policy has 1 to {MaxLevels} levels (got {Levels.Count})."));
+        for (var i = 0; i < Levels.Count; i++)
+        {
+            var level = Levels[i];
+            if (level.After < TimeSpan.Zero) problems.Add(($"levels[{i}].after", "after must not be negative."));
+            if (i > 0 && level.After <= Levels[i - 1].After)
+            {
+                problems.Add(($"levels[{i}].after", $"each level's after must be later than the one before ({DurationText.Format(Levels[i - 1].After)})."));
+            }
+            if (level.Channels.Count == 0 && level.Notify.Count == 0) problems.Add(($"levels[{i}]", "a level sends to at least one channel or person."));
+            foreach (var channel in level.Channels.Where(c => c != RuleChannels && !Alerts.Channels.All.Contains(c)))
+            {
+                problems.Add(($"levels[{i}].channels", $"unknown channel '{channel}'; use {RuleChannels} or {string.Join(", ", Alerts.Channels.All)}."));
+            }
+        }
+        if (Repeat is < 0 or > MaxRepeat) problems.Add(("repeat", $"repeat is 0 to {MaxRepeat}."));
+        if (RepeatInterval is { } interval && (interval < TimeSpan.FromMinutes(1) || interval > TimeSpan.FromDays(7)))
+        {
+            problems.Add(("repeat_interval", "repeat_interval is 1m to 7d."));
+        }
+        return problems;
     }
 }
-
-/// <summary>A level and how long after firing it is due.</summary>
-public sealed record EscalationStep(int Level, TimeSpan After);
-
-/// <summary>The input of the escalation orchestration.</summary>
-public sealed record EscalationPlan(Guid AlertId, DateTime FiredAtUtc, IReadOnlyList<EscalationStep> Steps);
-
-/// <summary>The input of the activity that sends one level.</summary>
-public sealed record EscalationLevelRequest(Guid AlertId, int Level);

@@ -1,17 +1,21 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Vigil.Core.Alerts;
 using Vigil.Core.Auth;
 
 namespace Vigil.Core.Health;
 
 /// <summary>
-/// Runs before the host serves requests: migrates the schema and stores the admin key. Waits for a
+/// Runs before the host serves requests: migrates the schema, stores the admin key and brings the
+/// settings-managed default escalation policy up to date. Waits for a
 /// database that is still starting (as on a fresh <c>./run</c>), then fails start-up loudly.
 /// </summary>
 public sealed partial class VigilInitializer(
     IDatabaseMigrator migrator,
     ApiKeyService keys,
+    IEscalationPolicyStore policies,
+    IOptionsMonitor<EscalationOptions> escalation,
     IOptions<StartupOptions> options,
     TimeProvider time,
     ILogger<VigilInitializer> logger) : IHostedService
@@ -25,6 +29,8 @@ public sealed partial class VigilInitializer(
             {
                 var version = await migrator.MigrateAsync(cancellationToken);
                 await keys.SeedAdminKeyAsync(cancellationToken);
+                // The seeded default follows Vigil:Escalation until an operator edits it.
+                await policies.SyncManagedDefaultAsync(EscalationPolicy.Default(escalation.CurrentValue, time.GetUtcNow()), cancellationToken);
                 LogReady(logger, version);
                 return;
             }

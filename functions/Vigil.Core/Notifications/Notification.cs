@@ -66,6 +66,12 @@ public sealed record Notification
     /// <summary>A mail header naming the subject (X-Vigil-Alert: id), so mail rules can thread and filter.</summary>
     public (string Name, string Value)? MailHeader { get; init; }
 
+    /// <summary>
+    /// Whether e-mail also goes to the configured recipients (<c>Vigil:Channels:Email:To</c>), or only
+    /// to <see cref="Recipients"/>: when a step adds e-mail only because its people have addresses.
+    /// </summary>
+    public bool MailToConfigured { get; init; } = true;
+
     /// <summary>The first action link (Acknowledge), if any.</summary>
     public NotificationLink? Action => Links.FirstOrDefault(l => l.IsAction);
 }

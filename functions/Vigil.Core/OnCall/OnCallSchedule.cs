@@ -18,6 +18,11 @@ public sealed record OnCallSchedule(
     DateTimeOffset Start,
     DateTimeOffset UpdatedAt)
 {
+    public DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>Whether <see cref="Start"/> was asked for; otherwise a replace keeps the stored one.</summary>
+    public bool StartGiven { get; init; }
+
     public const string SecondarySuffix = ":secondary";
 
     /// <summary>Who is on call at <paramref name="at"/>.</summary>

@@ -16,6 +16,7 @@ public static class SilenceLabels
             [Rule] = alert.Rule,
             [Severity] = alert.Severity.ToName(),
         };
+        if (alert.TenantId is { } tenant) labels[Tenant] = tenant;
         foreach (var (name, value) in alert.Group) labels[name] = value;
         return labels;
     }

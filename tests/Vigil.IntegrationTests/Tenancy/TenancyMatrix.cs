@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Vigil.Core.Alerts;
 using Vigil.IntegrationTests.Infrastructure;
 
 namespace Vigil.IntegrationTests.Tenancy;
@@ -63,6 +65,19 @@ internal static class TenancyMatrix
         string.Join(';', (await JsonAsync(w.Admin, $"/api/keys{TenancyWorld.Query(s)}")).GetProperty("keys").EnumerateArray()
             .Where(k => k.GetProperty("id").GetString() == r).Select(k => k.GetRawText())));
 
+    private static readonly Kind Policy = new((w, s) => w.CreatePolicyAsync(s), (w, s, r) => TextAsync(w.Admin, $"/api/escalation-policies/{r}{TenancyWorld.Query(s)}"));
+
+    private static readonly Kind Person = new((w, s) => w.CreatePersonAsync(s), (w, s, r) => TextAsync(w.Admin, $"/api/people/{r}{TenancyWorld.Query(s)}"));
+
+    // The on-call answer changes with the clock; the stored schedule does not.
+    private static readonly Kind Schedule = new((w, s) => w.CreateScheduleAsync(s), async (w, s, r) =>
+    {
+        var schedule = await JsonAsync(w.Admin, $"/api/schedules/{r}{TenancyWorld.Query(s)}");
+        return $"{schedule.GetProperty("participants")}|{schedule.GetProperty("updated_at")}";
+    });
+
+    private static readonly Kind SilenceKind = new((w, s) => w.CreateSilenceAsync(s), (w, _, r) => TextAsync(w.Admin, $"/api/silences/{r}"));
+
     private const string CompleteBody = """{"succeeded":9,"failed":1,"cost_usd":0.5}""";
     private const string ToggleBody = """{"by":"matrix","reason":"matrix case"}""";
 
@@ -85,6 +100,13 @@ internal static class TenancyMatrix
             ("POST", "/api/alert-rules/{name}/enable", Rule, r => $"/api/alert-rules/{r}/enable", null, 200),
             ("POST", "/api/alert-rules/{name}/disable", Rule, r => $"/api/alert-rules/{r}/disable", null, 200),
             ("DELETE", "/api/sla-targets/{bot}/{operation}", Target, r => $"/api/sla-targets/{r}", null, 204),
+            ("GET", "/api/escalation-policies/{name}", Policy, r => $"/api/escalation-policies/{r}", null, 200),
+            ("DELETE", "/api/escalation-policies/{name}", Policy, r => $"/api/escalation-policies/{r}", null, 204),
+            ("GET", "/api/people/{id}", Person, r => $"/api/people/{r}", null, 200),
+            ("DELETE", "/api/people/{id}", Person, r => $"/api/people/{r}", null, 204),
+            ("GET", "/api/schedules/{name}", Schedule, r => $"/api/schedules/{r}", null, 200),
+            ("DELETE", "/api/schedules/{name}", Schedule, r => $"/api/schedules/{r}", null, 204),
+            ("GET", "/api/schedules/{name}/on-call", Schedule, r => $"/api/schedules/{r}/on-call", null, 200),
         };
         foreach (var route in byName)
         {
@@ -110,6 +132,10 @@ internal static class TenancyMatrix
             ("/api/batch-jobs/{name}", Job, r => $"/api/batch-jobs/{r}", TenancyWorld.JobBody),
             ("/api/alert-rules/{name}", Rule, r => $"/api/alert-rules/{r}", TenancyWorld.RuleBody),
             ("/api/sla-targets/{bot}/{operation}", Target, r => $"/api/sla-targets/{r}", (_, tenant) => TenancyWorld.TargetBody(tenant)),
+            ("/api/escalation-policies/{name}", Policy, r => $"/api/escalation-policies/{r}", TenancyWorld.PolicyBody),
+            ("/api/people/{id}", Person, r => $"/api/people/{r}", TenancyWorld.PersonBody),
+            // Everyone a schedule names must exist in its scope or globally: the matrix's global person does.
+            ("/api/schedules/{name}", Schedule, r => $"/api/schedules/{r}", (_, tenant) => TenancyWorld.ScheduleBody(TenancyWorld.OnCallPerson, tenant)),
         };
         foreach (var route in puts)
         {
@@ -138,6 +164,9 @@ internal static class TenancyMatrix
             ("GET", "/api/alerts/{id}", Alert, r => $"/api/alerts/{r}", null, 200),
             ("POST", "/api/alerts/{id}/ack", Alert, r => $"/api/alerts/{r}/ack", """{"acknowledged_by":"matrix"}""", 200),
             ("DELETE", "/api/keys/{id}", Key, r => $"/api/keys/{r}", null, 204),
+            ("POST", "/api/alerts/{id}/resolve", Alert, r => $"/api/alerts/{r}/resolve", """{"resolved_by":"matrix"}""", 200),
+            ("GET", "/api/silences/{id}", SilenceKind, r => $"/api/silences/{r}", null, 200),
+            ("DELETE", "/api/silences/{id}", SilenceKind, r => $"/api/silences/{r}", null, 204),
         };
         foreach (var route in byId)
         {
@@ -170,6 +199,11 @@ internal static class TenancyMatrix
             ("/api/budgets", "/api/budgets", true, false),
             ("/api/batch-jobs", "/api/batch-jobs", true, false),
             ("/api/events", "/api/events?window=1h", false, false),
+            ("/api/escalation-policies", "/api/escalation-policies", true, false),
+            ("/api/people", "/api/people", true, false),
+            // A schedule holds no free text to mark; its tenant_id alone tells the scopes apart.
+            ("/api/schedules", "/api/schedules", false, false),
+            ("/api/silences", "/api/silences", true, false),
         };
         foreach (var route in lists)
         {
@@ -249,6 +283,42 @@ internal static class TenancyMatrix
                     AssertAnswer(expected, status, body, own, binding);
                 });
             }
+            foreach (var requested in Scopes.All)
+            {
+                yield return new Case("POST /api/silences", Label(binding), TenantText(requested), async world =>
+                {
+                    var own = Scopes.Of(binding);
+                    var expected = own is null || requested is null || requested == own ? 201 : 403;
+                    var (status, body) = await SendAsync(world.Keys[binding], "POST", "/api/silences",
+                        JsonSerializer.Serialize(TenancyWorld.SilenceBody(requested ?? own, requested)));
+                    AssertAnswer(expected, status, body, own, binding);
+                    // A tenant's key silences its own tenant only: no tenant_id means its own.
+                    if (status == 201) Assert.Equal(requested ?? own, TenantOf(JsonDocument.Parse(body).RootElement));
+                });
+            }
+            // Acknowledge links need no key: the token alone opens its one alert, whoever sends it.
+            foreach (var scope in Scopes.All)
+            {
+                yield return new Case("GET /api/ack/{token}", Label(binding), Subject(scope, Addressing.Plain), async world =>
+                {
+                    var (alert, link) = await AlertWithLinkAsync(world, scope);
+                    var (status, body) = await SendAsync(world.Keys[binding], "GET", link, null);
+                    Assert.Equal(200, status);
+                    foreach (var other in Scopes.All.Where(s => s != scope)) Assert.DoesNotContain(Scopes.Secret(other), body, StringComparison.Ordinal);
+                    Assert.Contains(Scopes.Secret(scope), body, StringComparison.Ordinal);
+                    Assert.Equal("firing|", await Alert.Fingerprint(world, scope, alert));
+                    Assert.Equal(404, (await SendAsync(world.Keys[binding], "GET", link[..^4] + "AAAA", null)).Status);
+                });
+                yield return new Case("POST /api/ack/{token}", Label(binding), Subject(scope, Addressing.Plain), async world =>
+                {
+                    var (alert, link) = await AlertWithLinkAsync(world, scope);
+                    Assert.Equal(404, (await SendAsync(world.Keys[binding], "POST", link[..^4] + "AAAA", null)).Status);
+                    Assert.Equal("firing|", await Alert.Fingerprint(world, scope, alert));
+                    var (status, _) = await SendAsync(world.Keys[binding], "POST", link, null);
+                    Assert.Equal(200, status);
+                    Assert.Equal("acknowledged|link", await Alert.Fingerprint(world, scope, alert));
+                });
+            }
             yield return new Case("GET /api/health", Label(binding), "no object", async world =>
                 AssertAnswer(200, (await SendAsync(world.Keys[binding], "GET", "/api/health", null)).Status, "", null, Binding.Unbound));
             yield return new Case("GET /api/health/detailed", Label(binding), "no object", async world =>
@@ -263,6 +333,13 @@ internal static class TenancyMatrix
                 AssertAnswer(binding == Binding.Unbound ? 202 : 403, status, body, Scopes.Of(binding), binding);
             });
         }
+    }
+
+    private static async Task<(string Alert, string Path)> AlertWithLinkAsync(TenancyWorld world, string? scope)
+    {
+        var alert = await Alert.Create(world, scope);
+        var link = await world.App.Services.GetRequiredService<AckLinks>().LinkAsync(Guid.Parse(alert), CancellationToken.None);
+        return (alert, new Uri(link).AbsolutePath);
     }
 
     /// <summary>Every key binding with every object scope, in each addressing that names a tenant only for a tenant's object.</summary>

@@ -23,7 +23,8 @@ public sealed class TenancyWorld : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        App = await VigilApp.StartAsync();
+        // Every acknowledge-link case comes from one address; the limiter has its own test.
+        App = await VigilApp.StartAsync(new Dictionary<string, string?> { ["Vigil:Alerting:AckLinkRequestsPerMinute"] = "100000" });
         Admin = App.AdminClient();
         foreach (var binding in Enum.GetValues<Binding>())
         {
@@ -41,6 +42,10 @@ public sealed class TenancyWorld : IAsyncLifetime
             await CreateTargetAsync(scope);
             await CreateAlertAsync(scope);
             await CreateKeyAsync(scope);
+            await CreatePolicyAsync(scope);
+            await CreatePersonAsync(scope);
+            await CreateScheduleAsync(scope);
+            await CreateSilenceAsync(scope);
             var tenant = Scopes.EventTenant(scope);
             var bot = $"{Scopes.Secret(scope)}-bot";
             await Traffic.PostAllAsync(Admin, [
@@ -149,6 +154,71 @@ public sealed class TenancyWorld : IAsyncLifetime
             """, id, NextName("rule-"), $"bot={Scopes.Secret(scope)}-bot", group, Scopes.Secret(scope), (object?)scope ?? DBNull.Value);
         return id.ToString();
     }
+
+    public async Task<string> CreatePolicyAsync(string? scope)
+    {
+        var name = NextName("policy-");
+        await PutAsync($"/api/escalation-policies/{name}{Query(scope)}", PolicyBody(scope, null));
+        return name;
+    }
+
+    public static object PolicyBody(string? marker, string? tenant) => new Dictionary<string, object?>
+    {
+        ["description"] = Scopes.Secret(marker),
+        ["levels"] = new[] { new { after = "0m", channels = new[] { "rule" } } },
+        ["tenant_id"] = tenant,
+    }.Where(p => p.Value is not null).ToDictionary();
+
+    public async Task<string> CreatePersonAsync(string? scope)
+    {
+        var id = NextName("person-");
+        await PutAsync($"/api/people/{id}{Query(scope)}", PersonBody(scope, null));
+        return id;
+    }
+
+    public static object PersonBody(string? marker, string? tenant) => new Dictionary<string, object?>
+    {
+        ["name"] = Scopes.Secret(marker),
+        ["email"] = $"{Scopes.Secret(marker)}@example.com",
+        ["tenant_id"] = tenant,
+    }.Where(p => p.Value is not null).ToDictionary();
+
+    /// <summary>A schedule rotating <see cref="OnCallPerson"/>, which every scope's schedules may name.</summary>
+    public async Task<string> CreateScheduleAsync(string? scope)
+    {
+        var name = NextName("schedule-");
+        await PutAsync($"/api/people/{OnCallPerson}", PersonBody(null, null));
+        await PutAsync($"/api/schedules/{name}{Query(scope)}", ScheduleBody(OnCallPerson, null));
+        return name;
+    }
+
+    /// <summary>A global person: schedules of any scope may name global people.</summary>
+    public const string OnCallPerson = "matrix-oncall";
+
+    public static object ScheduleBody(string person, string? tenant) => new Dictionary<string, object?>
+    {
+        ["timezone"] = "Europe/Berlin",
+        ["rotation"] = "weekly",
+        ["handoff"] = "mon 09:00",
+        ["participants"] = new[] { person },
+        ["tenant_id"] = tenant,
+    }.Where(p => p.Value is not null).ToDictionary();
+
+    /// <summary>A silence of the scope (created as the admin): its id.</summary>
+    public async Task<string> CreateSilenceAsync(string? scope)
+    {
+        var created = await PostAsync($"/api/silences{Query(scope)}", SilenceBody(scope, null));
+        return created.GetProperty("id").GetString()!;
+    }
+
+    public static object SilenceBody(string? marker, string? tenant) => new Dictionary<string, object?>
+    {
+        ["matchers"] = new Dictionary<string, string> { ["rule"] = $"{Scopes.Secret(marker)}-rule" },
+        ["ends_at"] = DateTimeOffset.UtcNow.AddHours(1),
+        ["comment"] = Scopes.Secret(marker),
+        ["created_by"] = "matrix",
+        ["tenant_id"] = tenant,
+    }.Where(p => p.Value is not null).ToDictionary();
 
     public async Task<JsonElement> PutAsync(string url, object body) =>
         await Ensure(await Admin.PutAsync(url, VigilApp.Json(JsonSerializer.Serialize(body))));
