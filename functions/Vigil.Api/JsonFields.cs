@@ -133,10 +133,13 @@ public static class JsonFields
     {
         at = default;
         // An offset is required: a bare local time means different instants to different readers.
-        return text is { Length: >= 20 and <= 40 } && text[10] is 'T' or 't' or ' '
-            && (text[^1] is 'Z' or 'z' || text[^6] is '+' or '-')
-            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out at)
-            && at.Year is >= 1970 and <= 9998;
+        // Kept as the instant, in UTC, as PostgreSQL stores it.
+        if (text is not { Length: >= 20 and <= 40 } || text[10] is not ('T' or 't' or ' ')
+            || !(text[^1] is 'Z' or 'z' || text[^6] is '+' or '-')
+            || !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed)
+            || parsed.Year is < 1970 or > 9998) return false;
+        at = parsed.ToUniversalTime();
+        return true;
     }
 
     public static void RejectUnknown(JsonElement body, FieldErrors errors, params string[] known)

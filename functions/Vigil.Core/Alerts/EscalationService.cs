@@ -150,7 +150,11 @@ public sealed partial class EscalationService(
             if (alert is null) continue;
             foreach (var byLevel in group.GroupBy(s => (s.Notification.Level, s.Notification.Kind)))
             {
-                var message = new AlertMessage(alert, byLevel.Key.Level, byLevel.Key.Kind, AckUrl(alert.Id)) { LevelCount = alert.Plan?.LevelCount ?? byLevel.Key.Level };
+                var message = new AlertMessage(alert, byLevel.Key.Level, byLevel.Key.Kind, AckUrl(alert.Id))
+                {
+                    LevelCount = alert.Plan?.LevelCount ?? byLevel.Key.Level,
+                    AckLink = byLevel.Key.Kind == NotificationKind.Trigger ? await ackLinks.LinkAsync(alert.Id, cancellationToken) : null,
+                };
                 await DeliverAsync(message, [.. byLevel.Select(s => s.Notification)], cancellationToken);
             }
         }
