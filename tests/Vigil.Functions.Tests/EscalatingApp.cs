@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -107,6 +108,41 @@ internal sealed class EscalatingApp : IAsyncDisposable
         var result = await functions.AcknowledgeAlert(request, alertId.ToString(), Durable.Client);
         return Assert.IsAssignableFrom<IStatusCodeHttpResult>(result).StatusCode!.Value;
     }
+
+    /// <summary>An on-call HTTP function as the Functions host invokes it: its status code.</summary>
+    public async Task<int> CallAsync(string method, string path, string? json, Func<OnCallFunctions, HttpRequest, DurableTaskClient, Task<IResult>> call, bool withKey = true)
+    {
+        var functions = ActivatorUtilities.CreateInstance<OnCallFunctions>(Services);
+        var request = Request(method, path, json ?? "");
+        if (!withKey) request.Headers.Authorization = default;
+        if (json is null)
+        {
+            request.ContentType = null;
+            request.ContentLength = 0;
+        }
+        var result = await call(functions, request, Durable.Client);
+        return Assert.IsAssignableFrom<IStatusCodeHttpResult>(result).StatusCode!.Value;
+    }
+
+    /// <summary>The acknowledge page's form posted, as a phone's browser posts it (no key).</summary>
+    public async Task<int> PostAckLinkAsync(string token, string name)
+    {
+        var functions = ActivatorUtilities.CreateInstance<OnCallFunctions>(Services);
+        var request = Request("POST", $"/api/ack/{token}", "name=" + Uri.EscapeDataString(name));
+        request.Headers.Authorization = default;
+        request.ContentType = "application/x-www-form-urlencoded";
+        var result = await functions.AcknowledgeByLink(request, token, Durable.Client);
+        return Assert.IsAssignableFrom<IStatusCodeHttpResult>(result).StatusCode!.Value;
+    }
+
+    /// <summary>The webhook's triggers, in order of arrival: level, the people they were for, the acknowledge link's token.</summary>
+    public IReadOnlyList<(int Level, string[] Recipients, string Token, DateTimeOffset At)> Triggers() =>
+    [
+        .. Webhook.Received.Select(r => (r, json: r.Json)).Where(x => x.json.GetProperty("event").GetString() == "trigger")
+            .Select(x => (x.json.GetProperty("level").GetInt32(),
+                x.json.GetProperty("recipients").EnumerateArray().Select(p => p.GetProperty("id").GetString()!).ToArray(),
+                x.json.GetProperty("ack_link").GetString()!.Split('/')[^1], x.r.At)),
+    ];
 
     public IAlertStore Alerts => Services.GetRequiredService<IAlertStore>();
 
