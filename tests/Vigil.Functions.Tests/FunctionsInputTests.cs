@@ -12,7 +12,7 @@ namespace Vigil.Functions.Tests;
 /// The input hardening on the Functions app: its HTTP functions, composed as Program.cs composes
 /// them over the real PostgreSQL, called as the worker calls them, and their results executed into
 /// a response as the ASP.NET Core integration does. (What the Functions host answers itself, before
-/// the worker, is the host's: see docs/hardening-notes.md.)
+/// the worker, is the host's: see docs/hardening.md.)
 /// </summary>
 public sealed class FunctionsInputTests : IAsyncLifetime
 {

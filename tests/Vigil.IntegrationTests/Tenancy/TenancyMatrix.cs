@@ -12,7 +12,7 @@ namespace Vigil.IntegrationTests.Tenancy;
 /// the exact status the contract allows, bodies checked to hold nothing of another scope, and
 /// every refused change checked to have changed nothing.
 /// <para>
-/// The rules (docs/tenancy-notes.md): a route naming an object addresses the key's scope — a bound
+/// The rules (docs/tenancy.md): a route naming an object addresses the key's scope — a bound
 /// key's tenant, the global scope for an unbound key — so an object of another scope is 404;
 /// <c>?tenant_id=</c> (or a body's <c>tenant_id</c>) moves an unbound key to that tenant, and is 403
 /// for a bound key naming another tenant. A create-or-replace in another scope's name creates the
