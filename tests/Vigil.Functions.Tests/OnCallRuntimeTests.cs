@@ -15,7 +15,8 @@ public sealed class OnCallRuntimeTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(40);
 
-    private static readonly TimeSpan Lateness = TimeSpan.FromSeconds(4);
+    /// <summary>Timers fire at or after their due time; this much later still counts as on time on a loaded machine.</summary>
+    private static readonly TimeSpan Lateness = TimeSpan.FromSeconds(8);
 
     /// <summary>People alice, bob and manager, schedule "primary" (alice then bob), the policy, and sla_violation using it.</summary>
     private static async Task UseOnCallPolicyAsync(EscalatingApp app, params (string After, string Notify)[] levels)
@@ -48,13 +49,13 @@ public sealed class OnCallRuntimeTests
     public async Task A_four_level_policy_reaches_the_person_on_call_at_each_level_and_a_get_of_the_link_never_stops_it()
     {
         await using var app = await EscalatingApp.StartAsync(TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(15));
-        await UseOnCallPolicyAsync(app, ("0s", "schedule:primary"), ("2s", "schedule:primary:secondary"), ("8s", "person:manager"), ("12s", "schedule:primary"));
+        await UseOnCallPolicyAsync(app, ("0s", "schedule:primary"), ("2s", "schedule:primary:secondary"), ("14s", "person:manager"), ("22s", "schedule:primary"));
         var alert = await app.FireSlaViolationAsync();
         var fired = alert.FiredAt!.Value;
 
-        // Bob covers the primary shift from 7 s after firing: the plan was made at firing, but who
+        // Bob covers the primary shift from 12 s after firing: the plan was made at firing, but who
         // "schedule:primary" is gets decided when each level is sent.
-        var cover = new[] { new { person = "bob", from = fired.AddSeconds(7), to = fired.AddHours(1) } };
+        var cover = new[] { new { person = "bob", from = fired.AddSeconds(12), to = fired.AddHours(1) } };
         Assert.Equal(200, await app.CallAsync("PUT", "/api/schedules/primary", ScheduleBody(cover), (f, r, _) => f.PutSchedule(r, "primary")));
 
         // Link previews fetch the link: a page, and the escalation goes on.
@@ -66,7 +67,7 @@ public sealed class OnCallRuntimeTests
         Assert.Equal(OrchestrationRuntimeStatus.Completed, completed.RuntimeStatus);
         var triggers = app.Triggers();
         Assert.Equal([(1, "alice"), (2, "bob"), (3, "manager"), (4, "bob")], triggers.Select(t => (t.Level, string.Join(",", t.Recipients))));
-        double[] after = [0, 2, 8, 12];
+        double[] after = [0, 2, 14, 22];
         for (var i = 0; i < 4; i++) Assert.InRange(triggers[i].At, fired + TimeSpan.FromSeconds(after[i]), fired + TimeSpan.FromSeconds(after[i]) + Lateness);
         Assert.Equal(AlertState.Firing, (await app.GetAlertAsync(alert.Id)).State);
         Assert.Equal(4, (await app.GetAlertAsync(alert.Id)).EscalationLevel);
