@@ -97,6 +97,10 @@ param pagerDutyRoutingKey string = ''
 @secure()
 param opsgenieApiKey string = ''
 
+@description('Key of the acknowledge links in notifications (at least 16 characters); empty derives it from the admin key.')
+@secure()
+param ackLinkSecret string = ''
+
 @description('Microsoft Teams incoming-webhook or Workflows URL; empty leaves Teams off.')
 @secure()
 param teamsWebhookUrl string = ''
@@ -171,6 +175,7 @@ module keyVault './modules/keyvault.bicep' = {
       'opsgenie-api-key': opsgenieApiKey
       'smtp-password': smtpPassword
       'teams-webhook-url': teamsWebhookUrl
+      'ack-link-secret': ackLinkSecret
     }
   }
 }

@@ -125,6 +125,7 @@ var pagerDutyRoutingKey = contains(secretUris, 'pagerduty-routing-key') ? '@Micr
 var opsgenieApiKey = contains(secretUris, 'opsgenie-api-key') ? '@Microsoft.KeyVault(SecretUri=${secretUris['opsgenie-api-key']})' : ''
 var smtpPassword = contains(secretUris, 'smtp-password') ? '@Microsoft.KeyVault(SecretUri=${secretUris['smtp-password']})' : ''
 var teamsWebhookUrl = contains(secretUris, 'teams-webhook-url') ? '@Microsoft.KeyVault(SecretUri=${secretUris['teams-webhook-url']})' : ''
+var ackLinkSecret = contains(secretUris, 'ack-link-secret') ? '@Microsoft.KeyVault(SecretUri=${secretUris['ack-link-secret']})' : ''
 
 resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
   parent: app
@@ -155,6 +156,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     RetentionSchedule: retentionSchedule
 
     Vigil__Alerting__PublicUrl: 'https://${app.properties.defaultHostName}'
+    Vigil__Alerting__LinkSecret: ackLinkSecret
+    Vigil__Alerting__AckLinkRequestsPerMinute: '30'
     Vigil__Escalation__Level2After: escalationLevel2After
     Vigil__Escalation__Level3After: escalationLevel3After
 
