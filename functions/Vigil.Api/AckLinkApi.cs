@@ -20,7 +20,7 @@ public sealed class AckLinkApi(ApiGate gate, AckLinks links, AlertService alertS
     {
         if (Limited(context) is { } limited) return limited;
         var alert = await links.FindAsync(token, cancellationToken);
-        if (alert is null) return Page(StatusCodes.Status404NotFound, "Link not found", "<p>This acknowledge link is not valid. It may have been mistyped.</p>");
+        if (alert is null) return NotFound(context);
         if (alert.State == AlertState.Resolved) return Gone(alert);
         var body = Facts(alert) + (alert.State == AlertState.Acknowledged
             ? $"<p class=\"done\">Acknowledged by {Html(alert.AcknowledgedBy)} at {Time(alert.AcknowledgedAt)}.</p>"
@@ -38,8 +38,9 @@ public sealed class AckLinkApi(ApiGate gate, AckLinks links, AlertService alertS
     {
         if (Limited(context) is { } limited) return limited;
         var alert = await links.FindAsync(token, cancellationToken);
-        if (alert is null) return Page(StatusCodes.Status404NotFound, "Link not found", "<p>This acknowledge link is not valid.</p>");
-        var name = await NameAsync(context.Request, cancellationToken);
+        if (alert is null) return NotFound(context);
+        var (name, unreadable) = await NameAsync(context.Request, cancellationToken);
+        if (unreadable is not null) return Page(StatusCodes.Status400BadRequest, "Form not accepted", $"<p>{Html(unreadable)}</p>");
         if (name is { Length: > MaxName } || (name is not null && StorableText.HasControl(name, allowLineBreaks: false)))
         {
             return Page(StatusCodes.Status400BadRequest, "Name not accepted", $"<p>A name is at most {MaxName} characters of plain text.</p>");
@@ -60,28 +61,51 @@ public sealed class AckLinkApi(ApiGate gate, AckLinks links, AlertService alertS
         }
     });
 
-    private ProblemResult? Limited(HttpContext context)
+    private IResult NotFound(HttpContext context)
     {
-        var (allowed, retryAfter) = limiter.TryAcquire(context);
-        if (allowed) return null;
-        context.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-        return Problems.ForStatus(StatusCodes.Status429TooManyRequests, "Too many acknowledge-link requests from this address; wait a minute.");
+        limiter.CountMiss(context);
+        return Page(StatusCodes.Status404NotFound, "Link not found", "<p>This acknowledge link is not valid. It may have been mistyped.</p>");
     }
 
-    /// <summary>The name from the page's form, or from a JSON body {"name"} for scripts; absent is fine.</summary>
-    private static async Task<string?> NameAsync(HttpRequest request, CancellationToken cancellationToken)
+    private ProblemResult? Limited(HttpContext context)
     {
-        if (request.HasFormContentType)
+        var (blocked, retryAfter) = limiter.Check(context);
+        if (!blocked) return null;
+        context.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+        return Problems.ForStatus(StatusCodes.Status429TooManyRequests, "Too many unknown acknowledge links from this address; wait a minute.");
+    }
+
+    /// <summary>The name from the page's form, or from a JSON body {"name"} for scripts; absent is fine. A body beyond a few KB or not a form is refused.</summary>
+    private static async Task<(string? Name, string? Problem)> NameAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        const int maxBytes = 4096;
+        if (request.ContentLength is null or 0 && request.Headers.TransferEncoding.Count == 0) return (null, null);
+        if (request.ContentLength > maxBytes) return (null, "The form is too large.");
+        var (body, problem) = await HttpBody.ReadLimitedAsync(request, maxBytes, cancellationToken);
+        if (problem is not null || body is null) return (null, "The form is too large or could not be read.");
+        using (body)
         {
-            var form = await request.ReadFormAsync(cancellationToken);
-            return form["name"].FirstOrDefault();
+            var text = System.Text.Encoding.UTF8.GetString(body.Memory.Span);
+            if (request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) == true)
+            {
+                var form = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(text);
+                return (form.TryGetValue("name", out var value) ? value.FirstOrDefault() : null, null);
+            }
+            if (request.ContentType?.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) == true)
+            {
+                try
+                {
+                    using var json = System.Text.Json.JsonDocument.Parse(text);
+                    return (json.RootElement.ValueKind == System.Text.Json.JsonValueKind.Object && json.RootElement.TryGetProperty("name", out var n)
+                        && n.ValueKind == System.Text.Json.JsonValueKind.String ? n.GetString() : null, null);
+                }
+                catch (System.Text.Json.JsonException)
+                {
+                    return (null, "The body is not valid JSON.");
+                }
+            }
+            return (null, "Send the form as application/x-www-form-urlencoded (or JSON {\"name\"}).");
         }
-        if (request.ContentLength is > 0 && request.ContentType?.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) == true)
-        {
-            var (body, problem) = await HttpBody.ReadObjectAsync(request, cancellationToken, maxBytes: 4096);
-            if (problem is null && body.TryGetProperty("name", out var n) && n.ValueKind == System.Text.Json.JsonValueKind.String) return n.GetString();
-        }
-        return null;
     }
 
     private static IResult Gone(Alert alert) =>

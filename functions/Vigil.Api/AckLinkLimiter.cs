@@ -6,31 +6,35 @@ using Vigil.Core.Alerts;
 namespace Vigil.Api;
 
 /// <summary>
-/// Acknowledge links need no key, so guessing them is bounded per client address (and overall): a
-/// token has 256 bits, and this keeps even a botnet's tries to a trickle while a person tapping a
-/// link from a phone never notices.
+/// Acknowledge links need no key, so guessing them is bounded per client address: each unknown token
+/// a client presents counts, and a client out of tries is refused every link for the rest of the
+/// minute. Valid links never count, so a busy incident (many people, link unfurlers) is never
+/// refused; a token has 256 bits, so the bound is about load more than odds.
 /// </summary>
 public sealed class AckLinkLimiter(IOptions<AlertingOptions> options) : IDisposable
 {
-    private readonly PartitionedRateLimiter<string> _limiter = PartitionedRateLimiter.CreateChained(
-        PartitionedRateLimiter.Create<string, string>(client => RateLimitPartition.GetFixedWindowLimiter(client, _ => Window(options.Value.AckLinkRequestsPerMinute))),
-        PartitionedRateLimiter.Create<string, string>(_ => RateLimitPartition.GetFixedWindowLimiter("all", _ => Window(options.Value.AckLinkRequestsPerMinute * 20))));
+    private static readonly TimeSpan Period = TimeSpan.FromMinutes(1);
 
-    /// <summary>Whether this request may go on; when not, how long the client should wait.</summary>
-    public (bool Allowed, TimeSpan RetryAfter) TryAcquire(HttpContext context)
+    private readonly PartitionedRateLimiter<string> _misses = PartitionedRateLimiter.Create<string, string>(client =>
+        RateLimitPartition.GetFixedWindowLimiter(client, _ => new FixedWindowRateLimiterOptions
+        {
+            PermitLimit = options.Value.AckLinkRequestsPerMinute,
+            Window = Period,
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        }));
+
+    /// <summary>Whether this client has used up its tries; then how long to wait.</summary>
+    public (bool Blocked, TimeSpan RetryAfter) Check(HttpContext context) =>
+        _misses.GetStatistics(Client(context)) is { CurrentAvailablePermits: <= 0 } ? (true, Period) : (false, TimeSpan.Zero);
+
+    /// <summary>The client presented a token that opens nothing.</summary>
+    public void CountMiss(HttpContext context)
     {
-        using var lease = _limiter.AttemptAcquire(context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
-        if (lease.IsAcquired) return (true, TimeSpan.Zero);
-        return (false, lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromMinutes(1));
+        using var _ = _misses.AttemptAcquire(Client(context));
     }
 
-    public void Dispose() => _limiter.Dispose();
+    public void Dispose() => _misses.Dispose();
 
-    private static FixedWindowRateLimiterOptions Window(int permits) => new()
-    {
-        PermitLimit = permits,
-        Window = TimeSpan.FromMinutes(1),
-        QueueLimit = 0,
-        AutoReplenishment = true,
-    };
+    private static string Client(HttpContext context) => context.Connection.RemoteIpAddress?.ToString() ?? "unknown";
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
+using Vigil.Core;
 using Vigil.Core.Alerts;
 using Vigil.Core.Auth;
 using Vigil.Core.Silences;
@@ -68,14 +69,21 @@ public sealed class SilencesApi(ApiGate gate, ISilenceStore silences, IAlertStor
     /// <summary>Ends the silence now (it is kept, expired); steps it held are sent at once if their alerts still fire.</summary>
     public Task<IResult> DeleteAsync(HttpContext context, string id) => gate.RunAsync(context, Permission.Acknowledge, async (principal, cancellationToken) =>
     {
-        if (!Guid.TryParse(id, out var silenceId)) return NoSilence(id);
+        if (!Guid.TryParse(id, out var silenceId) || await silences.GetAsync(silenceId, principal!.Scope, cancellationToken) is not { } silence) return NoSilence(id);
         var now = time.GetUtcNow();
-        // Read before expiring: afterwards the alerts it held no longer say so.
-        var held = await alerts.HeldAsync(now, cancellationToken);
-        if (await silences.ExpireAsync(silenceId, principal!.Scope, now, cancellationToken) is null) return NoSilence(id);
+        // Read before expiring: the alerts this silence holds, of its tenant only (a global one may hold any).
+        var held = new List<Guid>();
+        if (silence.IsActiveAt(now))
+        {
+            foreach (var alertId in await alerts.HeldAsync(now, silence.TenantId is null ? TenantScope.All : TenantScope.Of(silence.TenantId), cancellationToken))
+            {
+                if (await alerts.GetAsync(alertId, cancellationToken) is { } alert && silence.Matches(SilenceLabels.Of(alert))) held.Add(alertId);
+            }
+        }
+        await silences.ExpireAsync(silenceId, principal.Scope, now, cancellationToken);
         if (held.Count > 0)
         {
-            await driver.OnSilenceEndedAsync(cancellationToken);
+            await driver.OnSilenceEndedAsync(held, cancellationToken);
             EscalationSignals.Of(context).Released.AddRange(held);
         }
         return Results.NoContent();

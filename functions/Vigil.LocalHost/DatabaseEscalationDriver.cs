@@ -16,9 +16,9 @@ public sealed class DatabaseEscalationDriver(AdvanceEscalationsJob advance, IEsc
         wakeUp.Signal();
     }
 
-    public async Task OnSilenceEndedAsync(CancellationToken cancellationToken)
+    public async Task OnSilenceEndedAsync(IReadOnlyList<Guid> alertIds, CancellationToken cancellationToken)
     {
-        await schedule.ReleaseHeldAsync(time.GetUtcNow(), cancellationToken);
+        await schedule.ReleaseHeldAsync(alertIds, time.GetUtcNow(), cancellationToken);
         wakeUp.Signal();
     }
 }

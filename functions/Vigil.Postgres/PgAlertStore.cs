@@ -179,10 +179,11 @@ public sealed class PgAlertStore(NpgsqlDataSource dataSource) : IAlertStore
         return true;
     });
 
-    public Task<IReadOnlyList<Guid>> HeldAsync(DateTimeOffset at, CancellationToken cancellationToken) => PgCall.Run<IReadOnlyList<Guid>>(async () =>
+    public Task<IReadOnlyList<Guid>> HeldAsync(DateTimeOffset at, TenantScope scope, CancellationToken cancellationToken) => PgCall.Run<IReadOnlyList<Guid>>(async () =>
     {
-        await using var command = dataSource.CreateCommand("SELECT id FROM alerts WHERE held_until > $1 AND state = 'firing'");
+        await using var command = dataSource.CreateCommand($"SELECT id FROM alerts WHERE held_until > $1 AND state = 'firing' AND {PgScope.Condition("tenant_id", 2)}");
         command.Parameters.Add(new() { Value = at });
+        PgScope.Add(command.Parameters, scope);
         var ids = new List<Guid>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken)) ids.Add(reader.GetGuid(0));
@@ -194,7 +195,16 @@ public sealed class PgAlertStore(NpgsqlDataSource dataSource) : IAlertStore
         await using (var read = dataSource.CreateCommand("SELECT ack_nonce FROM alerts WHERE id = $1"))
         {
             read.Parameters.Add(new() { Value = alertId });
-            if (await read.ExecuteScalarAsync(cancellationToken) is byte[] existing) return existing;
+            if (await read.ExecuteScalarAsync(cancellationToken) is byte[] existing)
+            {
+                // The link key may have changed (a new LinkSecret or admin key): the stored hash follows it,
+                // so every notification from now on carries a link that works.
+                await using var rehash = dataSource.CreateCommand("UPDATE alerts SET ack_token_hash = $2 WHERE id = $1 AND ack_token_hash IS DISTINCT FROM $2");
+                rehash.Parameters.Add(new() { Value = alertId });
+                rehash.Parameters.Add(new() { Value = tokenHashOf(existing) });
+                await rehash.ExecuteNonQueryAsync(cancellationToken);
+                return existing;
+            }
         }
         var nonce = System.Security.Cryptography.RandomNumberGenerator.GetBytes(16);
         // Two senders at once: the first nonce stays, and the loser reads it (in a second statement

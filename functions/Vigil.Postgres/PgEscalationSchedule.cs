@@ -51,13 +51,14 @@ public sealed class PgEscalationSchedule(NpgsqlDataSource dataSource) : IEscalat
         await command.ExecuteNonQueryAsync(cancellationToken);
     });
 
-    public Task ReleaseHeldAsync(DateTimeOffset now, CancellationToken cancellationToken) => PgCall.Run(async () =>
+    public Task ReleaseHeldAsync(IReadOnlyList<Guid> alertIds, DateTimeOffset now, CancellationToken cancellationToken) => PgCall.Run(async () =>
     {
         await using var command = dataSource.CreateCommand("""
             UPDATE alert_escalations SET due_at = $1, claimed_until = NULL
-            WHERE alert_id IN (SELECT id FROM alerts WHERE held_until > $1 AND state = 'firing') AND due_at > $1
+            WHERE alert_id = ANY($2) AND due_at > $1
             """);
         command.Parameters.Add(new() { Value = now });
+        command.Parameters.Add(new() { Value = alertIds.ToArray() });
         await command.ExecuteNonQueryAsync(cancellationToken);
     });
 }

@@ -70,13 +70,15 @@ public sealed class PgSilenceStore(NpgsqlDataSource dataSource) : ISilenceStore
         return await GetAsync(id, scope, cancellationToken);
     }
 
-    public Task<IReadOnlyList<Silence>> ActiveAsync(DateTimeOffset at, CancellationToken cancellationToken) => PgCall.Run<IReadOnlyList<Silence>>(async () =>
+    public Task<IReadOnlyList<Silence>> ActiveAsync(DateTimeOffset at, string? alertTenant, CancellationToken cancellationToken) => PgCall.Run<IReadOnlyList<Silence>>(async () =>
     {
         await using var command = dataSource.CreateCommand($"""
             SELECT {Columns} FROM silences
             WHERE starts_at <= $1 AND ends_at > $1 AND (expired_at IS NULL OR expired_at > $1)
+              AND (tenant_id IS NULL OR tenant_id = $2)
             """);
         command.Parameters.Add(new() { Value = at });
+        command.Parameters.Add(PgScope.Tenant(alertTenant));
         return await ReadAllAsync(command, cancellationToken);
     });
 

@@ -95,7 +95,7 @@ public sealed class OnCallRuntimeTests
 
         // Deleted early: the held level goes at once (the orchestration is released), then level 3 when due.
         var silences = app.Services.GetRequiredService<Vigil.Core.Silences.ISilenceStore>();
-        var id = (await silences.ActiveAsync(app.Time.GetUtcNow(), CancellationToken.None)).Single().Id.ToString();
+        var id = (await silences.ListAsync(Vigil.Core.TenantScope.All, activeOnly: true, app.Time.GetUtcNow(), CancellationToken.None)).Single().Id.ToString();
         var released = DateTimeOffset.UtcNow;
         Assert.Equal(204, await app.CallAsync("DELETE", $"/api/silences/{id}", null, (f, r, d) => f.DeleteSilence(r, id, d)));
         await WaitForTriggersAsync(app, 2);

@@ -235,21 +235,49 @@ public class OnCallEndToEndTests
     }
 
     [Fact]
-    public async Task Acknowledge_links_are_rate_limited_per_client_with_a_retry_after()
+    public async Task Unknown_acknowledge_links_are_rate_limited_per_client_while_valid_ones_never_count()
     {
         var (world, _) = await FireAsync(new() { ["Vigil:Alerting:AckLinkRequestsPerMinute"] = "3" });
         await using var _w = world;
         using var anonymous = world.App.Client();
         var path = new Uri(world.Triggers()[0].AckLink).AbsolutePath;
-        for (var i = 0; i < 3; i++)
+        var wrong = path[..^1] + (path[^1] == 'A' ? 'B' : 'A');
+
+        // Link previews, several people on the incident: valid links are never refused.
+        for (var i = 0; i < 10; i++)
         {
             using var ok = await anonymous.GetAsync(path);
             Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        }
+
+        // Guessing: three misses, then this address is refused every link for the rest of the minute.
+        for (var i = 0; i < 3; i++)
+        {
+            using var miss = await anonymous.GetAsync(wrong);
+            Assert.Equal(HttpStatusCode.NotFound, miss.StatusCode);
         }
         using var limited = await anonymous.GetAsync(path);
         Assert.Equal(HttpStatusCode.TooManyRequests, limited.StatusCode);
         Assert.Equal("application/problem+json", limited.Content.Headers.ContentType?.MediaType);
         Assert.True(limited.Headers.RetryAfter?.Delta > TimeSpan.Zero);
+    }
+
+    [Fact]
+    public async Task An_acknowledge_post_that_is_not_a_small_form_is_refused_without_acknowledging()
+    {
+        var (world, id) = await FireAsync();
+        await using var _w = world;
+        using var anonymous = world.App.Client();
+        var path = new Uri(world.Triggers()[0].AckLink).AbsolutePath;
+        using (var big = await anonymous.PostAsync(path, new FormUrlEncodedContent([new("name", new string('x', 10_000))])))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, big.StatusCode);
+        }
+        using (var multipart = await anonymous.PostAsync(path, new MultipartFormDataContent { { new StringContent("Alice"), "name" } }))
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, multipart.StatusCode);
+        }
+        Assert.Equal("firing", (await world.AlertAsync(id)).GetProperty("state").GetString());
     }
 
     [Fact]

@@ -17,6 +17,12 @@ public sealed record EscalationPolicy
     public const int MaxLevels = 10;
     public const int MaxRepeat = 10;
 
+    /// <summary>The latest a level may come after firing; beyond it an alert is better re-raised than escalated.</summary>
+    public static readonly TimeSpan MaxAfter = TimeSpan.FromDays(7);
+
+    /// <summary>How far from firing the last step of every cycle may fall.</summary>
+    public static readonly TimeSpan MaxPlanSpan = TimeSpan.FromDays(30);
+
     public string? TenantId { get; init; }
 
     public required string Name { get; init; }
@@ -98,6 +104,8 @@ public sealed record EscalationPolicy
         {
             var level = Levels[i];
             if (level.After < TimeSpan.Zero) problems.Add(($"levels[{i}].after", "after must not be negative."));
+            else if (level.After > MaxAfter) problems.Add(($"levels[{i}].after", $"after is at most {DurationText.Format(MaxAfter)} from firing."));
+            else if (level.After.Ticks % TimeSpan.TicksPerSecond != 0) problems.Add(($"levels[{i}].after", "after is a whole number of seconds."));
             if (i > 0 && level.After <= Levels[i - 1].After)
             {
                 problems.Add(($"levels[{i}].after", $"each level's after must be later than the one before ({DurationText.Format(Levels[i - 1].After)})."));
@@ -112,6 +120,11 @@ public sealed record EscalationPolicy
         if (RepeatInterval is { } interval && (interval < TimeSpan.FromMinutes(1) || interval > TimeSpan.FromDays(7)))
         {
             problems.Add(("repeat_interval", "repeat_interval is 1m to 7d."));
+        }
+        // Every bound above holds, so this cannot overflow: at most (7d + 7d) × 11.
+        if (problems.Count == 0 && CycleLength * (Repeat + 1) > MaxPlanSpan)
+        {
+            problems.Add(("repeat", $"the levels and their repeats must all fall within {DurationText.Format(MaxPlanSpan)} of firing."));
         }
         return problems;
     }

@@ -37,6 +37,12 @@ public sealed partial class EscalationService(
     {
         var alert = await alerts.GetAsync(alertId, cancellationToken);
         if (alert is null || !EscalationPlanner.Continues(alert.State)) return StepOutcome.Stopped;
+        if (step.Sequence == 0)
+        {
+            // An orchestration started before steps were numbered (levels only): its level's step of the alert's plan.
+            if ((await PlanOfAsync(alert, cancellationToken)).Steps.FirstOrDefault(s => s.Level == step.Level && s.Cycle == 0) is not { } planned) return StepOutcome.Stopped;
+            step = planned;
+        }
         if (alert.EscalationStep >= step.Sequence) return new StepOutcome(StepResult.AlreadySent);
         var now = time.GetUtcNow();
 
@@ -45,7 +51,7 @@ public sealed partial class EscalationService(
         var sends = Sends(step, people);
 
         var labels = SilenceLabels.Of(alert);
-        var muting = (await silences.ActiveAsync(now, cancellationToken)).Where(s => s.Matches(labels)).ToList();
+        var muting = (await silences.ActiveAsync(now, alert.TenantId, cancellationToken)).Where(s => s.Matches(labels)).ToList();
         if (muting.Count > 0)
         {
             // The earliest end: the alert is looked at again then, in case another silence still holds.

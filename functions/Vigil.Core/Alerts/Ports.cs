@@ -69,8 +69,8 @@ public interface IAlertStore
     /// </summary>
     Task<bool> HoldStepAsync(Guid alertId, EscalationStep step, IReadOnlyList<StepSend> sends, string reason, DateTimeOffset until, DateTimeOffset at, CancellationToken cancellationToken);
 
-    /// <summary>Firing alerts a silence is holding at <paramref name="at"/>.</summary>
-    Task<IReadOnlyList<Guid>> HeldAsync(DateTimeOffset at, CancellationToken cancellationToken);
+    /// <summary>Firing alerts in <paramref name="scope"/> (by the alert's tenant) a silence is holding at <paramref name="at"/>.</summary>
+    Task<IReadOnlyList<Guid>> HeldAsync(DateTimeOffset at, TenantScope scope, CancellationToken cancellationToken);
 
     /// <summary>The alert's random acknowledge-link nonce, made on first use with the token's hash beside it.</summary>
     Task<byte[]> AckNonceAsync(Guid alertId, Func<byte[], byte[]> tokenHashOf, CancellationToken cancellationToken);
@@ -107,8 +107,8 @@ public interface IEscalationSchedule
 
     Task EndAsync(Guid alertId, CancellationToken cancellationToken);
 
-    /// <summary>A silence ended early: held steps are due now.</summary>
-    Task ReleaseHeldAsync(DateTimeOffset now, CancellationToken cancellationToken);
+    /// <summary>A silence ended early: these alerts' held steps are due now.</summary>
+    Task ReleaseHeldAsync(IReadOnlyList<Guid> alertIds, DateTimeOffset now, CancellationToken cancellationToken);
 }
 
 public interface IAlertEvaluationSession : IAsyncDisposable
@@ -138,8 +138,8 @@ public interface IEscalationDriver
     /// <summary>Newly firing alerts (after the transaction that fired them committed).</summary>
     Task OnFiredAsync(IReadOnlyList<Alert> fired, CancellationToken cancellationToken);
 
-    /// <summary>A silence was deleted before its end: held steps may go now.</summary>
-    Task OnSilenceEndedAsync(CancellationToken cancellationToken);
+    /// <summary>A silence was deleted before its end: the steps it held of these alerts may go now.</summary>
+    Task OnSilenceEndedAsync(IReadOnlyList<Guid> alertIds, CancellationToken cancellationToken);
 }
 
 /// <summary>
@@ -150,5 +150,5 @@ public sealed class ScheduledEscalationDriver : IEscalationDriver
 {
     public Task OnFiredAsync(IReadOnlyList<Alert> fired, CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public Task OnSilenceEndedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task OnSilenceEndedAsync(IReadOnlyList<Guid> alertIds, CancellationToken cancellationToken) => Task.CompletedTask;
 }

@@ -13,6 +13,6 @@ public interface ISilenceStore
     /// <summary>Ends it at <paramref name="at"/> if it had not ended; the silence as it now is, or null when not found.</summary>
     Task<Silence?> ExpireAsync(Guid id, TenantScope scope, DateTimeOffset at, CancellationToken cancellationToken);
 
-    /// <summary>Every tenant's silences active at <paramref name="at"/>, for the escalation engines.</summary>
-    Task<IReadOnlyList<Silence>> ActiveAsync(DateTimeOffset at, CancellationToken cancellationToken);
+    /// <summary>The silences active at <paramref name="at"/> that may mute an alert of <paramref name="alertTenant"/>: the global ones and that tenant's.</summary>
+    Task<IReadOnlyList<Silence>> ActiveAsync(DateTimeOffset at, string? alertTenant, CancellationToken cancellationToken);
 }
