@@ -371,6 +371,9 @@ public class OnCallEndToEndTests
         Assert.Equal(Rule, resolves[0].Json.GetProperty("alert").GetProperty("rule").GetString());
         await world.Receivers.Slack.WaitForAsync(2, Patience, About);
         await world.Receivers.Teams.WaitForAsync(2, Patience, About);
+        // E-mail went only to the people paged (the levels name no e-mail): so does its resolve notice.
+        await world.Receivers.Smtp.WaitForAsync(3, Patience);
+        Assert.Equal(["alice@example.test", "bob@example.test"], MailedTo(world, 2));
 
         await world.AdvanceToAsync(Fired.AddHours(1));
         Assert.Equal([1, 2], world.Triggers().Select(t => t.Level));

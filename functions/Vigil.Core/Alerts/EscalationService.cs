@@ -142,8 +142,16 @@ public sealed partial class EscalationService(
             .Distinct()
             .ToList();
         if (notified.Count == 0) return;
-        var records = await log.AddAsync(alertId, 0, kind, notified, time.GetUtcNow(), cancellationToken);
-        await DeliverAsync(new AlertMessage(alert, 0, kind, AckUrl(alertId)) { LevelCount = alert.Plan?.LevelCount ?? 0 }, records, cancellationToken);
+        var now = time.GetUtcNow();
+        var records = await log.AddAsync(alertId, 0, kind, notified, now, cancellationToken);
+        // The people the triggers were for hear of it too (by id, as they are now); the configured
+        // mail list only if some step sent it mail in its own right.
+        var triggers = alert.Notifications.Where(n => n.Kind == NotificationKind.Trigger && n.Status == DeliveryStatus.Sent).ToList();
+        var (people, _) = await recipients.ResolveAsync(alert.RuleTenantId, [.. triggers.SelectMany(n => n.Recipients).Distinct().Select(id => $"person:{id}")], now, cancellationToken);
+        var mailToConfigured = alert.Plan is not { } plan
+            || triggers.Any(n => n.Channel == Channels.Email && (n.Step is not { } step || plan.Find(step)?.Channels.Contains(Channels.Email) != false));
+        var message = new AlertMessage(alert, 0, kind, AckUrl(alertId)) { LevelCount = alert.Plan?.LevelCount ?? 0, Recipients = people };
+        await DeliverAsync(message, records, cancellationToken, mailToConfigured);
     }
 
     /// <summary>Sends that were recorded but never completed (the host stopped mid-send) get another try.</summary>
@@ -167,14 +175,14 @@ public sealed partial class EscalationService(
         return stale.Count;
     }
 
-    private async Task DeliverAsync(AlertMessage message, IReadOnlyList<NotificationRecord> records, CancellationToken cancellationToken)
+    private async Task DeliverAsync(AlertMessage message, IReadOnlyList<NotificationRecord> records, CancellationToken cancellationToken, bool mailToConfigured = true)
     {
         var notification = AlertNotification.Build(message);
         // E-mail a step adds only for its people goes to them alone, not to the configured list.
-        var stepChannels = message.Alert.Plan?.Find(message.Alert.EscalationStep)?.Channels;
         await Task.WhenAll(records.Select(async record =>
         {
-            var toPeopleOnly = message.Kind == NotificationKind.Trigger && stepChannels is not null && !stepChannels.Contains(record.Channel);
+            var stepChannels = message.Alert.Plan?.Find(record.Step ?? message.Alert.EscalationStep)?.Channels;
+            var toPeopleOnly = message.Kind == NotificationKind.Trigger ? stepChannels is not null && !stepChannels.Contains(record.Channel) : !mailToConfigured;
             var result = await sender.SendAsync(record.Channel, toPeopleOnly ? notification with { MailToConfigured = false } : notification, cancellationToken);
             await log.CompleteAsync(record.Id, result.Status, result.Attempts,
                 result.Status == DeliveryStatus.Sent ? time.GetUtcNow() : null, result.Error, cancellationToken);
