@@ -102,6 +102,8 @@ public static class ApiRoutes
             (HttpContext c, OtlpApi api) => api.PostTracesAsync(c)),
         new("GET", "/api/metrics/prometheus", "GetPrometheusMetrics",
             (HttpContext c, PrometheusApi api) => api.ScrapeAsync(c)),
+        new("GET", "/api/metrics/timeseries", "GetTimeSeries",
+            (HttpContext c, MetricsApi api) => api.TimeSeriesAsync(c)),
     ];
 
     /// <summary>Maps every contract route to its shared handler (local host).</summary>

@@ -46,6 +46,10 @@ public sealed class HttpFunctions(EventsApi events, HealthApi health, KeysApi ke
     public Task<IResult> GetSummary([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "metrics/summary")] HttpRequest req) =>
         metrics.SummaryAsync(req.HttpContext);
 
+    [Function("GetTimeSeries")]
+    public Task<IResult> GetTimeSeries([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "metrics/timeseries")] HttpRequest req) =>
+        metrics.TimeSeriesAsync(req.HttpContext);
+
     [Function("GetCost")]
     public Task<IResult> GetCost([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "metrics/cost")] HttpRequest req) =>
         metrics.CostAsync(req.HttpContext);
