@@ -161,6 +161,7 @@ internal static class TenancyMatrix
             ("/api/keys", "/api/keys", true, false),
             ("/api/metrics/latency", "/api/metrics/latency?window=1h", false, false),
             ("/api/metrics/summary", "/api/metrics/summary?window=1h&group_by=bot", true, false),
+            ("/api/metrics/timeseries", "/api/metrics/timeseries?window=1h&step=5m&metric=event_count,latency_p95&group_by=bot", true, false),
             ("/api/metrics/cost", "/api/metrics/cost?window=1h&group_by=bot", true, false),
             // A tenant's view of SLA compliance may show a global target as its default (tenant_id null), never another tenant's.
             ("/api/sla", "/api/sla?window=1h", false, true),
