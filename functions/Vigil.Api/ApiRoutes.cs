@@ -104,6 +104,13 @@ public static class ApiRoutes
             (HttpContext c, PrometheusApi api) => api.ScrapeAsync(c)),
         new("GET", "/api/metrics/timeseries", "GetTimeSeries",
             (HttpContext c, MetricsApi api) => api.TimeSeriesAsync(c)),
+        // The web console (anonymous static files; the page asks for a key) and the key's session facts.
+        new("GET", "/api/console", "GetConsole",
+            (HttpContext c, ConsoleApi api) => api.IndexAsync(c)),
+        new("GET", "/api/console/session", "GetConsoleSession",
+            (HttpContext c, ConsoleApi api) => api.SessionAsync(c)),
+        new("GET", "/api/console/{*path}", "GetConsoleAsset",
+            (HttpContext c, string path, ConsoleApi api) => api.AssetAsync(c, path)),
     ];
 
     /// <summary>Maps every contract route to its shared handler (local host).</summary>

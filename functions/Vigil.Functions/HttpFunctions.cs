@@ -12,7 +12,7 @@ namespace Vigil.Functions;
 /// function key could not do (roles, tenants, revocation). The "api" prefix comes from host.json.
 /// </summary>
 public sealed class HttpFunctions(EventsApi events, HealthApi health, KeysApi keys, MetricsApi metrics, AlertsApi alerts, BudgetsApi budgets,
-    BatchJobsApi batchJobs, EventsQueryApi eventQueries, OtlpApi otlp, PrometheusApi prometheus)
+    BatchJobsApi batchJobs, EventsQueryApi eventQueries, OtlpApi otlp, PrometheusApi prometheus, ConsoleApi console)
 {
     [Function("PostEvents")]
     public Task<IResult> PostEvents([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "events")] HttpRequest req) =>
@@ -49,6 +49,18 @@ public sealed class HttpFunctions(EventsApi events, HealthApi health, KeysApi ke
     [Function("GetTimeSeries")]
     public Task<IResult> GetTimeSeries([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "metrics/timeseries")] HttpRequest req) =>
         metrics.TimeSeriesAsync(req.HttpContext);
+
+    [Function("GetConsole")]
+    public Task<IResult> GetConsole([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console")] HttpRequest req) =>
+        console.IndexAsync(req.HttpContext);
+
+    [Function("GetConsoleSession")]
+    public Task<IResult> GetConsoleSession([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console/session")] HttpRequest req) =>
+        console.SessionAsync(req.HttpContext);
+
+    [Function("GetConsoleAsset")]
+    public Task<IResult> GetConsoleAsset([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console/{*path}")] HttpRequest req, string path) =>
+        console.AssetAsync(req.HttpContext, path);
 
     [Function("GetCost")]
     public Task<IResult> GetCost([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "metrics/cost")] HttpRequest req) =>
