@@ -109,7 +109,7 @@ public static class ApiRoutes
             (HttpContext c, ConsoleApi api) => api.IndexAsync(c)),
         new("GET", "/api/console/session", "GetConsoleSession",
             (HttpContext c, ConsoleApi api) => api.SessionAsync(c)),
-        new("GET", "/api/console/{*path}", "GetConsoleAsset",
+        new("GET", "/api/console/{path}", "GetConsoleAsset",
             (HttpContext c, string path, ConsoleApi api) => api.AssetAsync(c, path)),
     ];
 

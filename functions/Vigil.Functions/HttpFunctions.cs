@@ -59,7 +59,7 @@ public sealed class HttpFunctions(EventsApi events, HealthApi health, KeysApi ke
         console.SessionAsync(req.HttpContext);
 
     [Function("GetConsoleAsset")]
-    public Task<IResult> GetConsoleAsset([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console/{*path}")] HttpRequest req, string path) =>
+    public Task<IResult> GetConsoleAsset([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console/{path}")] HttpRequest req, string path) =>
         console.AssetAsync(req.HttpContext, path);
 
     [Function("GetCost")]

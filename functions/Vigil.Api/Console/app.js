@@ -94,6 +94,8 @@ async function signIn(key) {
   sessionStorage.setItem(KEY, key);
   try {
     session = await api("/api/console/session");
+    // Resolve and Silence appear where the host serves the on-call routes (POST /api/alerts/{id}/resolve, /api/silences).
+    session.on_call = await api("/api/silences?active=true").then(() => true, () => false);
   } catch (err) {
     sessionStorage.removeItem(KEY);
     session = null;
@@ -307,6 +309,16 @@ function actions(a) {
   if (session.can_acknowledge && (a.state === "firing" || a.state === "pending")) {
     out.push(h("button", { type: "button", class: "ack", onclick: (e) => { e.stopPropagation();
       act(e.target, () => api(`/api/alerts/${a.id}/ack`, { method: "POST", body: { acknowledged_by: session.name, note: "from the console" } }), "Acknowledged"); } }, "Acknowledge"));
+  }
+  if (session.can_acknowledge && session.on_call && a.state !== "resolved") {
+    out.push(h("button", { type: "button", class: "secondary resolve", onclick: (e) => { e.stopPropagation();
+      act(e.target, () => api(`/api/alerts/${a.id}/resolve`, { method: "POST", body: { resolved_by: session.name, note: "resolved from the console" } }), "Resolved"); } }, "Resolve"));
+    out.push(h("button", { type: "button", class: "secondary silence", onclick: (e) => { e.stopPropagation();
+      const hours = prompt(`Silence ${a.rule}${Object.keys(a.group || {}).length ? " for this group" : ""} for how many hours?`, "1");
+      if (hours === null || !(Number(hours) > 0)) return;
+      const now = new Date();
+      act(e.target, () => api("/api/silences", { method: "POST", body: { matchers: { rule: a.rule, ...(a.group || {}) }, starts_at: now.toISOString(),
+        ends_at: new Date(now.getTime() + Number(hours) * 3600000).toISOString(), created_by: session.name, comment: "silenced from the console" } }), "Silenced"); } }, "Silence"));
   }
   return out;
 }

@@ -50,7 +50,7 @@ public sealed class ConsoleSite : IAsyncLifetime
         string[] bots = ["lead_bot", "buyer_bot"];
         for (var i = 0; i < 120; i++)
         {
-            var e = Events.LlmCall($"c-{i}", now.AddSeconds(-30 * i), bot: bots[i % 2], durationMs: 200 + (i * 7 % 900));
+            var e = Events.LlmCall($"c-{i}", now.AddSeconds(-15 * i), bot: bots[i % 2], durationMs: 200 + (i * 7 % 900));
             e["ttft_ms"] = 80 + (i % 50);
             e["cache_hit"] = i % 3 == 0;
             e["cost_usd"] = 0.01;

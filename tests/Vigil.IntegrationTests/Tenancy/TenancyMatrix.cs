@@ -252,6 +252,17 @@ internal static class TenancyMatrix
             }
             yield return new Case("GET /api/health", Label(binding), "no object", async world =>
                 AssertAnswer(200, (await SendAsync(world.Keys[binding], "GET", "/api/health", null)).Status, "", null, Binding.Unbound));
+            // The console's files are the same for every key (anonymous); its session names the key's own tenant only.
+            yield return new Case("GET /api/console", Label(binding), "no object", async world =>
+                AssertAnswer(200, (await SendAsync(world.Keys[binding], "GET", "/api/console", null)).Status, "", null, Binding.Unbound));
+            yield return new Case("GET /api/console/{path}", Label(binding), "no object", async world =>
+                AssertAnswer(200, (await SendAsync(world.Keys[binding], "GET", "/api/console/app.js", null)).Status, "", null, Binding.Unbound));
+            yield return new Case("GET /api/console/session", Label(binding), "no object", async world =>
+            {
+                var (status, body) = await SendAsync(world.Keys[binding], "GET", "/api/console/session", null);
+                AssertAnswer(200, status, body, Scopes.Of(binding), binding);
+                Assert.Contains(Scopes.Of(binding) is { } tenant ? $"\"tenant_id\":\"{tenant}\"" : "\"tenant_id\":null", body, StringComparison.Ordinal);
+            });
             yield return new Case("GET /api/health/detailed", Label(binding), "no object", async world =>
             {
                 var (status, body) = await SendAsync(world.Keys[binding], "GET", "/api/health/detailed", null);
