@@ -54,7 +54,7 @@ public sealed class MetricsApi(ApiGate gate, MetricsService metrics, TimeSeriesS
         var (filter, forbidden) = q.Filter(principal!);
         if (forbidden is not null) return forbidden;
         if (q.Errors.Any) return q.Errors.ToProblem();
-        return ApiResults.Json(await timeSeries.QueryAsync(series, metricList, filter, groupBy, cancellationToken));
+        return TimeSeriesJson.ToResult(await timeSeries.QueryAsync(series, metricList, filter, groupBy, cancellationToken));
     });
 
     public Task<IResult> CostAsync(HttpContext context) => gate.RunAsync(context, Permission.Read, async (principal, cancellationToken) =>

@@ -1,6 +1,7 @@
 using System.Text;
 using Npgsql;
 using NpgsqlTypes;
+using Vigil.Core.Alerts;
 using Vigil.Core.Events;
 using Vigil.Core.Metrics;
 
@@ -232,13 +233,17 @@ public sealed class PgRollupStore(NpgsqlDataSource dataSource) : IRollupStore
     {
         if (query.Pieces.Count == 0) return [];
         var groupColumns = query.GroupBy.Where(d => d != Dimension.Type).Select(Column).Append("type").ToList();
+        var needed = CountersFor(query.Metrics);
+        var durationSketch = query.Metrics.Any(m => m is AlertMetric.LatencyP50 or AlertMetric.LatencyP95 or AlertMetric.LatencyP99);
+        var ttftSketch = query.Metrics.Contains(AlertMetric.TtftP95);
         var sketchColumns = new List<string>();
-        if (query.DurationSketch) sketchColumns.Add("duration_sketch");
-        if (query.TtftSketch) sketchColumns.Add("ttft_sketch");
+        if (durationSketch) sketchColumns.Add("duration_sketch");
+        if (ttftSketch) sketchColumns.Add("ttft_sketch");
         var columns = string.Join(", ", new[] { "bucket", KeyColumns, CounterColumns }.Concat(sketchColumns));
         var select = new StringBuilder(CultureInvariant($"SELECT date_bin($1, bucket, {Origin}) AS b, "));
         foreach (var c in groupColumns) select.Append(c).Append(", ");
-        select.Append(SumColumns);
+        select.Append(string.Join(", ", CounterColumns.Split(", ").Select(c =>
+            !needed.Contains(c) ? (c == "cost_usd" ? "0::numeric" : "0::bigint") : c == "cost_usd" ? $"sum({c})" : $"sum({c})::bigint")));
         foreach (var c in sketchColumns) select.Append(CultureInvariant($", array_agg({c}) FILTER (WHERE {c} IS NOT NULL)"));
         select.Append(" FROM (");
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -274,13 +279,36 @@ public sealed class PgRollupStore(NpgsqlDataSource dataSource) : IRollupStore
                 if (query.GroupBy.Contains(Dimension.Type)) key[Dimension.Type] = type;
                 var counters = ReadCounters(reader, first, withSketches: false);
                 var column = first + 19;
-                if (query.DurationSketch) MergeAll(reader, column++, counters.Duration);
-                if (query.TtftSketch) MergeAll(reader, column, counters.Ttft);
+                if (durationSketch) MergeAll(reader, column++, counters.Duration);
+                if (ttftSketch) MergeAll(reader, column, counters.Ttft);
                 result.Add(new RollupBucket(reader.GetFieldValue<DateTimeOffset>(0), key, type, counters));
             }
         }
         return result;
     });
+
+    /// <summary>The counter columns a time series of these metrics reads (see AlertMetrics.Compute); events always.</summary>
+    private static HashSet<string> CountersFor(IReadOnlyList<AlertMetric> metrics)
+    {
+        var columns = new HashSet<string>(StringComparer.Ordinal) { "events" };
+        foreach (var metric in metrics)
+        {
+            columns.UnionWith(metric switch
+            {
+                AlertMetric.ErrorRate or AlertMetric.HandoffFailureRate or AlertMetric.ToolFailureRate or AlertMetric.RagFailureRate => ["errors", "calls"],
+                AlertMetric.RateLimitErrorRate => ["rate_limit_errors", "calls"],
+                AlertMetric.CacheHitRate => ["cache_hits", "cache_lookups"],
+                AlertMetric.BlockedHandoffs => ["blocked", "calls"],
+                AlertMetric.CostUsd or AlertMetric.CostSpikeRatio => ["cost_usd", "cost_events"],
+                AlertMetric.QualityScoreAvg => ["quality_count", "quality_sum_micro"],
+                AlertMetric.DegradationRate => ["degraded", "degradation_known"],
+                AlertMetric.SatisfactionRate => ["positive", "negative"],
+                AlertMetric.UnpricedCalls => ["unpriced", "cost_events"],
+                _ => [],
+            });
+        }
+        return columns;
+    }
 
     public Task<IReadOnlyList<ConversationCost>> ConversationCostsAsync(DateTimeOffset from, DateTimeOffset to, MetricFilter filter, int limit, CancellationToken cancellationToken) => PgCall.Run<IReadOnlyList<ConversationCost>>(async () =>
     {

@@ -3,11 +3,15 @@ using Vigil.Core.Events;
 
 namespace Vigil.Core.Metrics;
 
-/// <summary>A time series of one group: its key (dimension name → value, null for absent) and one point per bucket.</summary>
-public sealed record TimeSeries(IReadOnlyDictionary<string, string?> Key, IReadOnlyList<IReadOnlyDictionary<string, object?>> Points);
+/// <summary>One bucket: its start, its event count and one value per requested metric (null: no data).</summary>
+public readonly record struct TimeSeriesPoint(DateTimeOffset T, long Count, double?[] Values);
 
+/// <summary>A time series of one group: its key (dimension name → value, null for absent) and one point per bucket.</summary>
+public sealed record TimeSeries(IReadOnlyDictionary<string, string?> Key, IReadOnlyList<TimeSeriesPoint> Points);
+
+/// <summary>The series of a query; <see cref="Metrics"/> names the values of every point, in order.</summary>
 public sealed record TimeSeriesResult(string Window, string Step, DateTimeOffset From, DateTimeOffset To, DateTimeOffset? CompleteUpTo,
-    IReadOnlyList<TimeSeries> Series);
+    IReadOnlyList<string> Metrics, IReadOnlyList<TimeSeries> Series);
 
 /// <summary>
 /// Answers GET /api/metrics/timeseries from the rollups: every bucket of every group, empty ones
@@ -21,9 +25,7 @@ public sealed class TimeSeriesService(IRollupStore rollups)
     public async Task<TimeSeriesResult> QueryAsync(TimeSeriesWindow window, IReadOnlyList<AlertMetric> metrics, MetricFilter filter,
         IReadOnlyList<Dimension> groupBy, CancellationToken cancellationToken)
     {
-        var query = new TimeSeriesQuery(window.Plan(), window.Step, filter, groupBy,
-            metrics.Any(m => m is AlertMetric.LatencyP50 or AlertMetric.LatencyP95 or AlertMetric.LatencyP99),
-            metrics.Contains(AlertMetric.TtftP95));
+        var query = new TimeSeriesQuery(window.Plan(), window.Step, filter, groupBy, metrics);
         var rows = await rollups.QueryBucketsAsync(query, cancellationToken);
 
         // group → bucket → (all types, per type)
@@ -45,23 +47,22 @@ public sealed class TimeSeriesService(IRollupStore rollups)
                 Points(window, metrics, g.Value.Buckets)))
             .ToList();
         return new TimeSeriesResult(window.Window.Text, DurationText.Format(window.Step), window.From, window.To,
-            await rollups.CompleteUpToAsync(cancellationToken), series);
+            await rollups.CompleteUpToAsync(cancellationToken), [.. metrics.Select(m => m.ToName())], series);
     }
 
-    private static List<IReadOnlyDictionary<string, object?>> Points(TimeSeriesWindow window, IReadOnlyList<AlertMetric> metrics, Dictionary<DateTimeOffset, Bucket> buckets)
+    private static List<TimeSeriesPoint> Points(TimeSeriesWindow window, IReadOnlyList<AlertMetric> metrics, Dictionary<DateTimeOffset, Bucket> buckets)
     {
-        var points = new List<IReadOnlyDictionary<string, object?>>(window.Points);
+        var points = new List<TimeSeriesPoint>(window.Points);
         Bucket? previous = null;
         foreach (var t in window.Starts())
         {
             var bucket = buckets.GetValueOrDefault(t);
-            var point = new Dictionary<string, object?>(metrics.Count + 2, StringComparer.Ordinal)
+            var values = new double?[metrics.Count];
+            if (bucket is not null)
             {
-                ["t"] = t,
-                ["count"] = bucket?.All.Events ?? 0,
-            };
-            foreach (var metric in metrics) point[metric.ToName()] = bucket is null ? null : Value(metric, bucket, previous);
-            points.Add(point);
+                for (var i = 0; i < values.Length; i++) values[i] = Value(metrics[i], bucket, previous);
+            }
+            points.Add(new TimeSeriesPoint(t, bucket?.All.Events ?? 0, values));
             previous = bucket;
         }
         return points;
