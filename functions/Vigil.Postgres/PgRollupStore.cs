@@ -232,7 +232,10 @@ public sealed class PgRollupStore(NpgsqlDataSource dataSource) : IRollupStore
     public Task<IReadOnlyList<RollupBucket>> QueryBucketsAsync(TimeSeriesQuery query, CancellationToken cancellationToken) => PgCall.Run<IReadOnlyList<RollupBucket>>(async () =>
     {
         if (query.Pieces.Count == 0) return [];
-        var groupColumns = query.GroupBy.Where(d => d != Dimension.Type).Select(Column).Append("type").ToList();
+        // Per type only when a metric is about one type (tool_failure_rate, …) or the caller groups by it.
+        var byType = query.GroupBy.Contains(Dimension.Type) || query.Metrics.Any(m => m.ImpliedType() is not null);
+        var groupColumns = query.GroupBy.Where(d => d != Dimension.Type).Select(Column).ToList();
+        if (byType) groupColumns.Add("type");
         var needed = CountersFor(query.Metrics);
         var durationSketch = query.Metrics.Any(m => m is AlertMetric.LatencyP50 or AlertMetric.LatencyP95 or AlertMetric.LatencyP99);
         var ttftSketch = query.Metrics.Contains(AlertMetric.TtftP95);
@@ -261,7 +264,7 @@ public sealed class PgRollupStore(NpgsqlDataSource dataSource) : IRollupStore
         }
         select.Append(") r WHERE true");
         AppendFilters(select, command, query.Filter);
-        select.Append(" GROUP BY 1, ").Append(string.Join(", ", groupColumns));
+        select.Append(" GROUP BY ").Append(string.Join(", ", groupColumns.Prepend("1")));
         command.CommandText = select.ToString();
         batch.BatchCommands.Add(command);
         batch.BatchCommands.Add(new NpgsqlBatchCommand("RESET work_mem"));
@@ -275,7 +278,7 @@ public sealed class PgRollupStore(NpgsqlDataSource dataSource) : IRollupStore
                 var key = new Dictionary<Dimension, string>();
                 var i = 1;
                 foreach (var d in query.GroupBy.Where(d => d != Dimension.Type)) key[d] = reader.GetString(i++);
-                var type = reader.GetString(i);
+                var type = byType ? reader.GetString(i) : "";
                 if (query.GroupBy.Contains(Dimension.Type)) key[Dimension.Type] = type;
                 var counters = ReadCounters(reader, first, withSketches: false);
                 var column = first + 19;
