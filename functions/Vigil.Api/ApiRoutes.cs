@@ -104,6 +104,8 @@ public static class ApiRoutes
             (HttpContext c, PrometheusApi api) => api.ScrapeAsync(c)),
         new("GET", "/api/metrics/timeseries", "GetTimeSeries",
             (HttpContext c, MetricsApi api) => api.TimeSeriesAsync(c)),
+        new("GET", "/api/conversations/{conversation_id}", "GetConversation",
+            (HttpContext c, string conversation_id, ConversationsApi api) => api.GetAsync(c, conversation_id)),
         // The web console (anonymous static files; the page asks for a key) and the key's session facts.
         new("GET", "/api/console", "GetConsole",
             (HttpContext c, ConsoleApi api) => api.IndexAsync(c)),

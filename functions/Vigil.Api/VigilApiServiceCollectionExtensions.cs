@@ -19,6 +19,7 @@ public static class VigilApiServiceCollectionExtensions
         services.AddSingleton<AdminApi>();
         services.AddSingleton<EventsQueryApi>();
         services.AddSingleton<ConsoleApi>();
+        services.AddSingleton<ConversationsApi>();
         services.AddSingleton<OtlpTraceIngestor>();
         services.AddSingleton<OtlpApi>();
         services.AddSingleton<PrometheusApi>();

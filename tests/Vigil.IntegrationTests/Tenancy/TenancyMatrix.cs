@@ -252,6 +252,17 @@ internal static class TenancyMatrix
             }
             yield return new Case("GET /api/health", Label(binding), "no object", async world =>
                 AssertAnswer(200, (await SendAsync(world.Keys[binding], "GET", "/api/health", null)).Status, "", null, Binding.Unbound));
+            // A conversation id no tenant has: the tenant check answers before the lookup (403, never a 404 that leaks nothing anyway).
+            foreach (var requested in Scopes.All)
+            {
+                yield return new Case("GET /api/conversations/{conversation_id}", Label(binding), TenantText(requested), async world =>
+                {
+                    var own = Scopes.Of(binding);
+                    var expected = own is null || requested is null || requested == own ? 404 : 403;
+                    var (status, body) = await SendAsync(world.Keys[binding], "GET", "/api/conversations/matrix-nobody" + TenancyWorld.Query(requested), null);
+                    AssertAnswer(expected, status, body, own, binding);
+                });
+            }
             // The console's files are the same for every key (anonymous); its session names the key's own tenant only.
             yield return new Case("GET /api/console", Label(binding), "no object", async world =>
                 AssertAnswer(200, (await SendAsync(world.Keys[binding], "GET", "/api/console", null)).Status, "", null, Binding.Unbound));
