@@ -143,6 +143,17 @@ public static class ApiRoutes
             (HttpContext c, string token, AckLinkApi api) => api.ShowAsync(c, token)),
         new("POST", "/api/ack/{token}", "AcknowledgeByLink",
             (HttpContext c, string token, AckLinkApi api) => api.AcknowledgeAsync(c, token)),
+        new("GET", "/api/metrics/timeseries", "GetTimeSeries",
+            (HttpContext c, MetricsApi api) => api.TimeSeriesAsync(c)),
+        new("GET", "/api/conversations/{conversation_id}", "GetConversation",
+            (HttpContext c, string conversation_id, ConversationsApi api) => api.GetAsync(c, conversation_id)),
+        // The web console (anonymous static files; the page asks for a key) and the key's session facts.
+        new("GET", "/api/console", "GetConsole",
+            (HttpContext c, ConsoleApi api) => api.IndexAsync(c)),
+        new("GET", "/api/console/session", "GetConsoleSession",
+            (HttpContext c, ConsoleApi api) => api.SessionAsync(c)),
+        new("GET", "/api/console/{path}", "GetConsoleAsset",
+            (HttpContext c, string path, ConsoleApi api) => api.AssetAsync(c, path)),
     ];
 
     /// <summary>Maps every contract route to its shared handler (local host).</summary>

@@ -108,7 +108,8 @@ public sealed class EventsQueryApi(ApiGate gate, IEventQueries events, TimeProvi
         return ApiResults.Json(new EventPage(page.Select(View).ToList(), next));
     });
 
-    private static EventView View(StoredEvent stored)
+    /// <summary>An event as the drill-down shows it (also the events of a conversation).</summary>
+    internal static EventView View(StoredEvent stored)
     {
         var e = stored.Event;
         return new EventView(e.EventId, e.Type.ToName(), e.Timestamp, e.TenantId, e.Bot, e.Operation, e.ConversationId, e.TraceId,
@@ -122,7 +123,7 @@ public sealed class EventsQueryApi(ApiGate gate, IEventQueries events, TimeProvi
     private sealed record EventPage(IReadOnlyList<EventView> Events, string? NextCursor);
 
     /// <summary>An event in the contract's field names (snake_case by the API's naming policy).</summary>
-    private sealed record EventView(string EventId, string Type, DateTimeOffset Timestamp, string TenantId, string Bot, string? Operation,
+    internal sealed record EventView(string EventId, string Type, DateTimeOffset Timestamp, string TenantId, string Bot, string? Operation,
         string? ConversationId, string? TraceId, string? UserId, double? DurationMs, bool Success, string? ErrorType, bool? CacheHit,
         string? Provider, string? Model, long? InputTokens, long? OutputTokens, long? CachedInputTokens, decimal CostUsd,
         string? CostSource, double? TtftMs, string? TargetBot, bool? Blocked, string? Rating, string? ToolName, double? QualityScore,

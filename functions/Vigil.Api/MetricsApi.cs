@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Vigil.Core;
+using Vigil.Core.Alerts;
 using Vigil.Core.Auth;
 using Vigil.Core.Events;
 using Vigil.Core.Metrics;
@@ -8,9 +9,10 @@ using Vigil.Core.Metrics;
 namespace Vigil.Api;
 
 /// <summary>The metrics routes: latency, summary, cost, SLA compliance and SLA targets (global, or a tenant's: <see cref="Tenancy"/>).</summary>
-public sealed class MetricsApi(ApiGate gate, MetricsService metrics, ISlaTargetStore slaTargets, TimeProvider time)
+public sealed class MetricsApi(ApiGate gate, MetricsService metrics, TimeSeriesService timeSeries, ISlaTargetStore slaTargets, TimeProvider time)
 {
-    private static readonly string[] SummaryGroups = ["bot", "operation", "model", "tenant_id", "type", "batch_job"];
+    private static readonly string[] SummaryGroups = ["bot", "operation", "model", "tenant_id", "type", "batch_job", "tool_name", "error_type", "degradation_reason", "cache_hit"];
+    private static readonly string[] TimeSeriesGroups = SummaryGroups;
     private static readonly string[] CostGroups = ["model", "conversation_id", "tenant_id", "bot", "batch_job", "operation", "type"];
 
     public Task<IResult> LatencyAsync(HttpContext context) => gate.RunAsync(context, Permission.Read, async (principal, cancellationToken) =>
@@ -34,6 +36,26 @@ public sealed class MetricsApi(ApiGate gate, MetricsService metrics, ISlaTargetS
         if (forbidden is not null) return forbidden;
         if (q.Errors.Any) return q.Errors.ToProblem();
         return ApiResults.Json(await metrics.SummaryAsync(window, filter, groupBy, cancellationToken));
+    });
+
+    /// <summary>GET /api/metrics/timeseries: one point per step, empty buckets included, any alert-rule metric.</summary>
+    public Task<IResult> TimeSeriesAsync(HttpContext context) => gate.RunAsync(context, Permission.Read, async (principal, cancellationToken) =>
+    {
+        var q = new QueryReader(context.Request.Query, [.. QueryReader.FilterNames, "window", "step", "metric", "group_by"]);
+        var window = q.Window(time.GetUtcNow());
+        var series = default(TimeSeriesWindow);
+        if (!q.Errors.Any && !TimeSeriesWindow.TryResolve(window, q.Get("step"), out series, out var stepError)) q.Errors.Add("step", stepError);
+        var metricList = new List<AlertMetric>();
+        foreach (var name in (q.List("metric") ?? ["event_count"]).Distinct(StringComparer.Ordinal))
+        {
+            if (AlertNames.TryParseMetric(name, out var metric)) metricList.Add(metric);
+            else q.Errors.Add("metric", $"'{name}' is not a metric; use {string.Join(", ", AlertNames.MetricNames)} (comma-separated for several).");
+        }
+        var groupBy = q.List("group_by") is null ? [] : q.GroupBy(TimeSeriesGroups, "bot");
+        var (filter, forbidden) = q.Filter(principal!);
+        if (forbidden is not null) return forbidden;
+        if (q.Errors.Any) return q.Errors.ToProblem();
+        return TimeSeriesJson.ToResult(await timeSeries.QueryAsync(series, metricList, filter, groupBy, cancellationToken));
     });
 
     public Task<IResult> CostAsync(HttpContext context) => gate.RunAsync(context, Permission.Read, async (principal, cancellationToken) =>

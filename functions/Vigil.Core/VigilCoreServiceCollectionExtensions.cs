@@ -36,6 +36,7 @@ public static class VigilCoreServiceCollectionExtensions
         services.TryAddSingleton<EventIngestor>();
         services.TryAddSingleton<ApiKeyService>();
         services.TryAddSingleton<MetricsService>();
+        services.TryAddSingleton<TimeSeriesService>();
         services.AddValidatedOptions<PrometheusOptions, PrometheusOptionsValidator>(configuration.GetSection(PrometheusOptions.Section));
         services.TryAddSingleton<PrometheusMetrics>();
         services.AddSingleton<ITimerJob, ComputeRollupsJob>();

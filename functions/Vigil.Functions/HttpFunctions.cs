@@ -12,7 +12,8 @@ namespace Vigil.Functions;
 /// function key could not do (roles, tenants, revocation). The "api" prefix comes from host.json.
 /// </summary>
 public sealed class HttpFunctions(EventsApi events, HealthApi health, KeysApi keys, MetricsApi metrics, AlertsApi alerts, BudgetsApi budgets,
-    BatchJobsApi batchJobs, EventsQueryApi eventQueries, OtlpApi otlp, PrometheusApi prometheus)
+    BatchJobsApi batchJobs, EventsQueryApi eventQueries, OtlpApi otlp, PrometheusApi prometheus, ConsoleApi console,
+    ConversationsApi conversations)
 {
     [Function("PostEvents")]
     public Task<IResult> PostEvents([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "events")] HttpRequest req) =>
@@ -45,6 +46,26 @@ public sealed class HttpFunctions(EventsApi events, HealthApi health, KeysApi ke
     [Function("GetSummary")]
     public Task<IResult> GetSummary([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "metrics/summary")] HttpRequest req) =>
         metrics.SummaryAsync(req.HttpContext);
+
+    [Function("GetTimeSeries")]
+    public Task<IResult> GetTimeSeries([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "metrics/timeseries")] HttpRequest req) =>
+        metrics.TimeSeriesAsync(req.HttpContext);
+
+    [Function("GetConversation")]
+    public Task<IResult> GetConversation([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "conversations/{conversation_id}")] HttpRequest req,
+        string conversation_id) => conversations.GetAsync(req.HttpContext, conversation_id);
+
+    [Function("GetConsole")]
+    public Task<IResult> GetConsole([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console")] HttpRequest req) =>
+        console.IndexAsync(req.HttpContext);
+
+    [Function("GetConsoleSession")]
+    public Task<IResult> GetConsoleSession([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console/session")] HttpRequest req) =>
+        console.SessionAsync(req.HttpContext);
+
+    [Function("GetConsoleAsset")]
+    public Task<IResult> GetConsoleAsset([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console/{path}")] HttpRequest req, string path) =>
+        console.AssetAsync(req.HttpContext, path);
 
     [Function("GetCost")]
     public Task<IResult> GetCost([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "metrics/cost")] HttpRequest req) =>

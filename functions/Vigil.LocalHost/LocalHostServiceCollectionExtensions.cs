@@ -47,6 +47,8 @@ public static class LocalHostServiceCollectionExtensions
     {
         app.MapPost("/admin/functions/{name}", (HttpContext c, string name, AdminApi api) => api.RunFunctionAsync(c, name))
             .WithName("RunTimerFunction");
+        // A newcomer opening http://localhost:7071/ lands on the console.
+        app.MapGet("/", () => Results.Redirect("/api/console")).WithName("RedirectToConsole");
         return app;
     }
 }

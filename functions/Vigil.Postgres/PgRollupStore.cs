@@ -1,6 +1,7 @@
 using System.Text;
 using Npgsql;
 using NpgsqlTypes;
+using Vigil.Core.Alerts;
 using Vigil.Core.Events;
 using Vigil.Core.Metrics;
 
@@ -19,7 +20,7 @@ public sealed class PgRollupStore(NpgsqlDataSource dataSource) : IRollupStore
     /// <summary>At most this many minutes per transaction (a backlog after downtime is worked off in steps).</summary>
     internal const int MinutesPerChunk = 120;
 
-    private const string KeyColumns = "tenant_id, bot, operation, model, type, batch_job, batch_run_id";
+    private const string KeyColumns = "tenant_id, bot, operation, model, type, batch_job, batch_run_id, tool_name, error_type, degradation_reason, cache_hit";
     private const string CounterColumns = "events, calls, errors, rate_limit_errors, cache_hits, cache_lookups, blocked, quality_count, quality_sum_micro, degraded, degradation_known, positive, negative, cost_events, unpriced, cost_usd, input_tokens, output_tokens, cached_input_tokens";
     private const string SketchColumns = "duration_sketch, ttft_sketch";
     private const string SketchAggregates = "array_agg(duration_sketch) FILTER (WHERE duration_sketch IS NOT NULL), array_agg(ttft_sketch) FILTER (WHERE ttft_sketch IS NOT NULL)";
@@ -94,7 +95,8 @@ public sealed class PgRollupStore(NpgsqlDataSource dataSource) : IRollupStore
                 SELECT e.ts, e.tenant_id, e.bot, coalesce(e.operation, ''), coalesce(e.model, ''), e.type,
                        coalesce(e.batch_job, r.job, ''), coalesce(e.batch_run_id, ''), e.conversation_id, e.duration_ms,
                        e.ttft_ms, e.success, e.error_type, e.cache_hit, e.blocked, e.quality_score, e.degraded, e.rating,
-                       e.cost_usd, e.cost_source, e.input_tokens, e.output_tokens, e.cached_input_tokens
+                       e.cost_usd, e.cost_source, e.input_tokens, e.output_tokens, e.cached_input_tokens,
+                       coalesce(e.tool_name, ''), coalesce(e.error_type, ''), coalesce(e.degradation_reason, '')
                 FROM events e
                 -- An event that names only its run is attributed to the run's job: a global job's run takes
                 -- any tenant's events, a tenant's run only that tenant's (a run id is no key to another tenant).
@@ -113,7 +115,7 @@ public sealed class PgRollupStore(NpgsqlDataSource dataSource) : IRollupStore
                 counters.Add(e);
                 if (e.ConversationId is { } conversation && e.CostSource != CostSource.None)
                 {
-                    var key = (minute, e.Series.TenantId, conversation, e.Series with { TenantId = "", BatchJob = "", BatchRunId = "" });
+                    var key = (minute, e.Series.TenantId, conversation, e.Series.WithoutBreakdown with { TenantId = "", BatchJob = "", BatchRunId = "" });
                     conversations[key] = conversations.GetValueOrDefault(key).Add(e);
                 }
             }
@@ -167,8 +169,9 @@ public sealed class PgRollupStore(NpgsqlDataSource dataSource) : IRollupStore
             while (await reader.ReadAsync(cancellationToken))
             {
                 var key = new SeriesKey(reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
-                    ParseType(reader.GetString(5)), reader.GetString(6), reader.GetString(7));
-                rows.Add((reader.GetFieldValue<DateTimeOffset>(0), key, ReadCounters(reader, 8, withSketches: true)));
+                    ParseType(reader.GetString(5)), reader.GetString(6), reader.GetString(7),
+                    reader.GetString(8), reader.GetString(9), reader.GetString(10), reader.GetString(11));
+                rows.Add((reader.GetFieldValue<DateTimeOffset>(0), key, ReadCounters(reader, 12, withSketches: true)));
             }
         }
         await WriteRowsAsync(connection, target, rows, cancellationToken);
@@ -220,6 +223,95 @@ public sealed class PgRollupStore(NpgsqlDataSource dataSource) : IRollupStore
         }
         return groups;
     });
+
+    /// <summary>
+    /// One statement: the pieces' rows (each of a resolution that divides the step), binned with
+    /// date_bin and summed per bucket, group and type; only the sketches the metrics need are
+    /// aggregated (they are most of the bytes read).
+    /// </summary>
+    public Task<IReadOnlyList<RollupBucket>> QueryBucketsAsync(TimeSeriesQuery query, CancellationToken cancellationToken) => PgCall.Run<IReadOnlyList<RollupBucket>>(async () =>
+    {
+        if (query.Pieces.Count == 0) return [];
+        // Per type only when a metric is about one type (tool_failure_rate, …) or the caller groups by it.
+        var byType = query.GroupBy.Contains(Dimension.Type) || query.Metrics.Any(m => m.ImpliedType() is not null);
+        var groupColumns = query.GroupBy.Where(d => d != Dimension.Type).Select(Column).ToList();
+        if (byType) groupColumns.Add("type");
+        var needed = CountersFor(query.Metrics);
+        var durationSketch = query.Metrics.Any(m => m is AlertMetric.LatencyP50 or AlertMetric.LatencyP95 or AlertMetric.LatencyP99);
+        var ttftSketch = query.Metrics.Contains(AlertMetric.TtftP95);
+        var sketchColumns = new List<string>();
+        if (durationSketch) sketchColumns.Add("duration_sketch");
+        if (ttftSketch) sketchColumns.Add("ttft_sketch");
+        var columns = string.Join(", ", new[] { "bucket", KeyColumns, CounterColumns }.Concat(sketchColumns));
+        var select = new StringBuilder(CultureInvariant($"SELECT date_bin($1, bucket, {Origin}) AS b, "));
+        foreach (var c in groupColumns) select.Append(c).Append(", ");
+        select.Append(string.Join(", ", CounterColumns.Split(", ").Select(c =>
+            !needed.Contains(c) ? (c == "cost_usd" ? "0::numeric" : "0::bigint") : c == "cost_usd" ? $"sum({c})" : $"sum({c})::bigint")));
+        foreach (var c in sketchColumns) select.Append(CultureInvariant($", array_agg({c}) FILTER (WHERE {c} IS NOT NULL)"));
+        select.Append(" FROM (");
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("SET work_mem = '64MB'"));
+        var command = new NpgsqlBatchCommand();
+        command.Parameters.Add(new() { Value = query.Step });
+        for (var i = 0; i < query.Pieces.Count; i++)
+        {
+            var piece = query.Pieces[i];
+            if (i > 0) select.Append(" UNION ALL ");
+            select.Append(CultureInvariant($"SELECT {columns} FROM {Table(piece.Resolution)} WHERE bucket >= ${(2 * i) + 2} AND bucket < ${(2 * i) + 3}"));
+            command.Parameters.Add(new() { Value = piece.From.UtcDateTime });
+            command.Parameters.Add(new() { Value = piece.To.UtcDateTime });
+        }
+        select.Append(") r WHERE true");
+        AppendFilters(select, command, query.Filter);
+        select.Append(" GROUP BY ").Append(string.Join(", ", groupColumns.Prepend("1")));
+        command.CommandText = select.ToString();
+        batch.BatchCommands.Add(command);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand("RESET work_mem"));
+
+        var result = new List<RollupBucket>();
+        var first = 1 + groupColumns.Count;
+        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var key = new Dictionary<Dimension, string>();
+                var i = 1;
+                foreach (var d in query.GroupBy.Where(d => d != Dimension.Type)) key[d] = reader.GetString(i++);
+                var type = byType ? reader.GetString(i) : "";
+                if (query.GroupBy.Contains(Dimension.Type)) key[Dimension.Type] = type;
+                var counters = ReadCounters(reader, first, withSketches: false);
+                var column = first + 19;
+                if (durationSketch) MergeAll(reader, column++, counters.Duration);
+                if (ttftSketch) MergeAll(reader, column, counters.Ttft);
+                result.Add(new RollupBucket(reader.GetFieldValue<DateTimeOffset>(0), key, type, counters));
+            }
+        }
+        return result;
+    });
+
+    /// <summary>The counter columns a time series of these metrics reads (see AlertMetrics.Compute); events always.</summary>
+    private static HashSet<string> CountersFor(IReadOnlyList<AlertMetric> metrics)
+    {
+        var columns = new HashSet<string>(StringComparer.Ordinal) { "events" };
+        foreach (var metric in metrics)
+        {
+            columns.UnionWith(metric switch
+            {
+                AlertMetric.ErrorRate or AlertMetric.HandoffFailureRate or AlertMetric.ToolFailureRate or AlertMetric.RagFailureRate => ["errors", "calls"],
+                AlertMetric.RateLimitErrorRate => ["rate_limit_errors", "calls"],
+                AlertMetric.CacheHitRate => ["cache_hits", "cache_lookups"],
+                AlertMetric.BlockedHandoffs => ["blocked", "calls"],
+                AlertMetric.CostUsd or AlertMetric.CostSpikeRatio => ["cost_usd", "cost_events"],
+                AlertMetric.QualityScoreAvg => ["quality_count", "quality_sum_micro"],
+                AlertMetric.DegradationRate => ["degraded", "degradation_known"],
+                AlertMetric.SatisfactionRate => ["positive", "negative"],
+                AlertMetric.UnpricedCalls => ["unpriced", "cost_events"],
+                _ => [],
+            });
+        }
+        return columns;
+    }
 
     public Task<IReadOnlyList<ConversationCost>> ConversationCostsAsync(DateTimeOffset from, DateTimeOffset to, MetricFilter filter, int limit, CancellationToken cancellationToken) => PgCall.Run<IReadOnlyList<ConversationCost>>(async () =>
     {
@@ -282,6 +374,10 @@ public sealed class PgRollupStore(NpgsqlDataSource dataSource) : IRollupStore
         Dimension.BatchJob => "batch_job",
         Dimension.BatchRunId => "batch_run_id",
         Dimension.ConversationId => "conversation_id",
+        Dimension.ToolName => "tool_name",
+        Dimension.ErrorType => "error_type",
+        Dimension.DegradationReason => "degradation_reason",
+        Dimension.CacheHit => "cache_hit",
         _ => throw new ArgumentOutOfRangeException(nameof(dimension)),
     };
 
@@ -305,7 +401,8 @@ public sealed class PgRollupStore(NpgsqlDataSource dataSource) : IRollupStore
 
     private static RollupEvent ReadEvent(NpgsqlDataReader r) => new(
         r.GetFieldValue<DateTimeOffset>(0),
-        new SeriesKey(r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), ParseType(r.GetString(5)), r.GetString(6), r.GetString(7)),
+        new SeriesKey(r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4), ParseType(r.GetString(5)), r.GetString(6), r.GetString(7),
+            r.GetString(23), r.GetString(24), r.GetString(25), r.IsDBNull(13) ? "" : r.GetBoolean(13) ? "true" : "false"),
         r.IsDBNull(8) ? null : r.GetString(8),
         r.IsDBNull(9) ? null : r.GetDouble(9),
         r.IsDBNull(10) ? null : r.GetDouble(10),
@@ -352,12 +449,12 @@ public sealed class PgRollupStore(NpgsqlDataSource dataSource) : IRollupStore
             MergeAll(r, first + 20, c.Ttft);
         }
         return c;
+    }
 
-        static void MergeAll(NpgsqlDataReader r, int column, LatencySketch into)
-        {
-            if (r.IsDBNull(column)) return;
-            foreach (var sketch in r.GetFieldValue<byte[][]>(column)) into.MergeSerialized(sketch);
-        }
+    private static void MergeAll(NpgsqlDataReader r, int column, LatencySketch into)
+    {
+        if (r.IsDBNull(column)) return;
+        foreach (var sketch in r.GetFieldValue<byte[][]>(column)) into.MergeSerialized(sketch);
     }
 
     private static async Task WriteRowsAsync(NpgsqlConnection connection, string table, IEnumerable<(DateTimeOffset Bucket, SeriesKey Key, RollupCounters Counters)> rows, CancellationToken cancellationToken)
@@ -375,6 +472,10 @@ public sealed class PgRollupStore(NpgsqlDataSource dataSource) : IRollupStore
             await writer.WriteAsync(key.Type.ToName(), NpgsqlDbType.Text, cancellationToken);
             await writer.WriteAsync(key.BatchJob, NpgsqlDbType.Text, cancellationToken);
             await writer.WriteAsync(key.BatchRunId, NpgsqlDbType.Text, cancellationToken);
+            await writer.WriteAsync(key.ToolName, NpgsqlDbType.Text, cancellationToken);
+            await writer.WriteAsync(key.ErrorType, NpgsqlDbType.Text, cancellationToken);
+            await writer.WriteAsync(key.DegradationReason, NpgsqlDbType.Text, cancellationToken);
+            await writer.WriteAsync(key.CacheHit, NpgsqlDbType.Text, cancellationToken);
             foreach (var value in new[] { c.Events, c.Calls, c.Errors, c.RateLimitErrors, c.CacheHits, c.CacheLookups, c.Blocked, c.QualityCount,
                 c.QualitySumMicro, c.Degraded, c.DegradationKnown, c.Positive, c.Negative, c.CostEvents, c.Unpriced })
             {

@@ -15,6 +15,7 @@ return command switch
 {
     "alerts" => await AlertsBenchmark.RunAsync(connectionString, Option("rules", 1000), Option("repeats", 9)),
     "percentiles" => await PercentileBenchmark.RunAsync(connectionString, Option("events", 10_000_000), Option("repeats", 15)),
+    "timeseries" => await TimeSeriesBenchmark.RunAsync(connectionString, Option("events", 1_000_000), Option("repeats", 11)),
     "otlp" => await OtlpBenchmark.RunAsync(connectionString, Option("events", 200_000), Option("batch", 500), Option("clients", 4), Option("rounds", 3)),
     "ingest" => await IngestBenchmark.RunAsync(connectionString, Option("events", 400_000), Option("naive-events", 20_000), Option("batch", 500), Option("clients", 4), Option("rounds", 3)),
     _ => Usage(),
@@ -26,6 +27,7 @@ static int Usage()
         usage: ./bench ingest [--events 400000] [--naive-events 20000] [--batch 500] [--clients 4] [--rounds 3]
                ./bench percentiles [--events 10000000] [--repeats 15]
                ./bench alerts [--rules 1000] [--repeats 9]
+               ./bench timeseries [--events 1000000] [--repeats 11]
                ./bench otlp [--events 200000] [--batch 500] [--clients 4] [--rounds 3]
         """);
     return 2;

@@ -35,6 +35,9 @@ public interface IRollupStore
 
     Task<IReadOnlyList<RollupGroup>> QueryAsync(RollupQuery query, CancellationToken cancellationToken);
 
+    /// <summary>Rollup counters summed per bucket of <see cref="TimeSeriesQuery.Step"/>, group and event type.</summary>
+    Task<IReadOnlyList<RollupBucket>> QueryBucketsAsync(TimeSeriesQuery query, CancellationToken cancellationToken);
+
     /// <summary>The most expensive conversations of the window, most expensive first.</summary>
     Task<IReadOnlyList<ConversationCost>> ConversationCostsAsync(DateTimeOffset from, DateTimeOffset to, MetricFilter filter, int limit, CancellationToken cancellationToken);
 

@@ -13,6 +13,12 @@ public enum Dimension
     BatchJob,
     BatchRunId,
     ConversationId,
+    /// <summary>The breakdown dimensions (rolled up since migration 0008): "" when the event did not say.</summary>
+    ToolName,
+    ErrorType,
+    DegradationReason,
+    /// <summary>"true", "false", or "" when the event did not say.</summary>
+    CacheHit,
 }
 
 public static class Dimensions
@@ -26,6 +32,10 @@ public static class Dimensions
         Dimension.Type => "type",
         Dimension.BatchJob => "batch_job",
         Dimension.BatchRunId => "batch_run_id",
+        Dimension.ToolName => "tool_name",
+        Dimension.ErrorType => "error_type",
+        Dimension.DegradationReason => "degradation_reason",
+        Dimension.CacheHit => "cache_hit",
         _ => "conversation_id",
     };
 
@@ -64,9 +74,16 @@ public readonly record struct RollupEvent(
     long? OutputTokens,
     long? CachedInputTokens);
 
-/// <summary>The key of a rollup series. Absent operation/model/batch fields are "".</summary>
-public readonly record struct SeriesKey(string TenantId, string Bot, string Operation, string Model, EventType Type, string BatchJob, string BatchRunId)
+/// <summary>
+/// The key of a rollup series. Absent operation/model/batch fields are "", and so are the breakdown
+/// fields (tool name, error type, degradation reason, cache hit as "true"/"false").
+/// </summary>
+public readonly record struct SeriesKey(string TenantId, string Bot, string Operation, string Model, EventType Type, string BatchJob, string BatchRunId,
+    string ToolName = "", string ErrorType = "", string DegradationReason = "", string CacheHit = "")
 {
+    /// <summary>The key without its breakdown fields.</summary>
+    public SeriesKey WithoutBreakdown => this with { ToolName = "", ErrorType = "", DegradationReason = "", CacheHit = "" };
+
     public string Get(Dimension dimension) => dimension switch
     {
         Dimension.TenantId => TenantId,
@@ -76,6 +93,10 @@ public readonly record struct SeriesKey(string TenantId, string Bot, string Oper
         Dimension.Type => Type.ToName(),
         Dimension.BatchJob => BatchJob,
         Dimension.BatchRunId => BatchRunId,
+        Dimension.ToolName => ToolName,
+        Dimension.ErrorType => ErrorType,
+        Dimension.DegradationReason => DegradationReason,
+        Dimension.CacheHit => CacheHit,
         _ => "",
     };
 }

@@ -190,6 +190,7 @@ internal static class TenancyMatrix
             ("/api/keys", "/api/keys", true, false),
             ("/api/metrics/latency", "/api/metrics/latency?window=1h", false, false),
             ("/api/metrics/summary", "/api/metrics/summary?window=1h&group_by=bot", true, false),
+            ("/api/metrics/timeseries", "/api/metrics/timeseries?window=1h&step=5m&metric=event_count,latency_p95&group_by=bot", true, false),
             ("/api/metrics/cost", "/api/metrics/cost?window=1h&group_by=bot", true, false),
             // A tenant's view of SLA compliance may show a global target as its default (tenant_id null), never another tenant's.
             ("/api/sla", "/api/sla?window=1h", false, true),
@@ -321,6 +322,28 @@ internal static class TenancyMatrix
             }
             yield return new Case("GET /api/health", Label(binding), "no object", async world =>
                 AssertAnswer(200, (await SendAsync(world.Keys[binding], "GET", "/api/health", null)).Status, "", null, Binding.Unbound));
+            // A conversation id no tenant has: the tenant check answers before the lookup (403, never a 404 that leaks nothing anyway).
+            foreach (var requested in Scopes.All)
+            {
+                yield return new Case("GET /api/conversations/{conversation_id}", Label(binding), TenantText(requested), async world =>
+                {
+                    var own = Scopes.Of(binding);
+                    var expected = own is null || requested is null || requested == own ? 404 : 403;
+                    var (status, body) = await SendAsync(world.Keys[binding], "GET", "/api/conversations/matrix-nobody" + TenancyWorld.Query(requested), null);
+                    AssertAnswer(expected, status, body, own, binding);
+                });
+            }
+            // The console's files are the same for every key (anonymous); its session names the key's own tenant only.
+            yield return new Case("GET /api/console", Label(binding), "no object", async world =>
+                AssertAnswer(200, (await SendAsync(world.Keys[binding], "GET", "/api/console", null)).Status, "", null, Binding.Unbound));
+            yield return new Case("GET /api/console/{path}", Label(binding), "no object", async world =>
+                AssertAnswer(200, (await SendAsync(world.Keys[binding], "GET", "/api/console/app.js", null)).Status, "", null, Binding.Unbound));
+            yield return new Case("GET /api/console/session", Label(binding), "no object", async world =>
+            {
+                var (status, body) = await SendAsync(world.Keys[binding], "GET", "/api/console/session", null);
+                AssertAnswer(200, status, body, Scopes.Of(binding), binding);
+                Assert.Contains(Scopes.Of(binding) is { } tenant ? $"\"tenant_id\":\"{tenant}\"" : "\"tenant_id\":null", body, StringComparison.Ordinal);
+            });
             yield return new Case("GET /api/health/detailed", Label(binding), "no object", async world =>
             {
                 var (status, body) = await SendAsync(world.Keys[binding], "GET", "/api/health/detailed", null);
