@@ -18,6 +18,7 @@ public static class VigilApiServiceCollectionExtensions
         services.AddSingleton<BatchJobsApi>();
         services.AddSingleton<AdminApi>();
         services.AddSingleton<EventsQueryApi>();
+        services.AddSingleton<ConversationsApi>();
         services.AddSingleton<OtlpTraceIngestor>();
         services.AddSingleton<OtlpApi>();
         services.AddSingleton<PrometheusApi>();

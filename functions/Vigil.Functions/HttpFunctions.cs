@@ -12,7 +12,7 @@ namespace Vigil.Functions;
 /// function key could not do (roles, tenants, revocation). The "api" prefix comes from host.json.
 /// </summary>
 public sealed class HttpFunctions(EventsApi events, HealthApi health, KeysApi keys, MetricsApi metrics, AlertsApi alerts, BudgetsApi budgets,
-    BatchJobsApi batchJobs, EventsQueryApi eventQueries, OtlpApi otlp, PrometheusApi prometheus)
+    BatchJobsApi batchJobs, EventsQueryApi eventQueries, OtlpApi otlp, PrometheusApi prometheus, ConversationsApi conversations)
 {
     [Function("PostEvents")]
     public Task<IResult> PostEvents([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "events")] HttpRequest req) =>
@@ -161,6 +161,15 @@ public sealed class HttpFunctions(EventsApi events, HealthApi health, KeysApi ke
     [Function("ListEvents")]
     public Task<IResult> ListEvents([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "events")] HttpRequest req) =>
         eventQueries.ListAsync(req.HttpContext);
+
+    [Function("ListConversations")]
+    public Task<IResult> ListConversations([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "conversations")] HttpRequest req) =>
+        conversations.ListAsync(req.HttpContext);
+
+    [Function("GetConversation")]
+    public Task<IResult> GetConversation([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "conversations/{conversation_id}")] HttpRequest req,
+        string conversation_id) =>
+        conversations.GetAsync(req.HttpContext, conversation_id);
 
     [Function("PostOtlpTraces")]
     public Task<IResult> PostOtlpTraces([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "otlp/v1/traces")] HttpRequest req) =>
