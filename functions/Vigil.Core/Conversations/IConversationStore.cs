@@ -22,6 +22,14 @@ public interface IConversationStore
     /// <summary>The scores of one conversation of one tenant, or null when it has not been scored.</summary>
     Task<ConversationRecord?> GetAsync(string tenantId, string conversationId, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Totals of the conversations whose last event is in [<paramref name="from"/>, <paramref name="to"/>),
+    /// grouped by tenant and/or bot (a conversation counts once for each of its bots when grouped by bot),
+    /// restricted to <paramref name="tenantIds"/> and <paramref name="bots"/> when given.
+    /// </summary>
+    Task<IReadOnlyList<ConversationGroup>> TotalsAsync(DateTimeOffset from, DateTimeOffset to, bool byTenant, bool byBot,
+        string[]? tenantIds, string[]? bots, CancellationToken cancellationToken);
+
     /// <summary>The events of a conversation in time order (tenant_id, ts, event_id), at most <paramref name="limit"/>.</summary>
     Task<IReadOnlyList<StoredEvent>> EventsAsync(string[]? tenantIds, string conversationId, int limit, CancellationToken cancellationToken);
 }
