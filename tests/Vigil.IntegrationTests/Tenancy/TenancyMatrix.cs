@@ -170,6 +170,7 @@ internal static class TenancyMatrix
             ("/api/budgets", "/api/budgets", true, false),
             ("/api/batch-jobs", "/api/batch-jobs", true, false),
             ("/api/events", "/api/events?window=1h", false, false),
+            ("/api/conversations", "/api/conversations?window=1h", true, false),
         };
         foreach (var route in lists)
         {
@@ -211,6 +212,17 @@ internal static class TenancyMatrix
                     AssertAnswer(expected, status, body, own, binding);
                     // A tenant's admin never mints an unbound key: no tenant_id means its own.
                     if (status == 201) Assert.Equal(requested ?? own, TenantOf(JsonDocument.Parse(body).RootElement));
+                });
+                // Every scope's tenant has a conversation of the same id: a bound key reads its own; an
+                // unbound key names the tenant (without it the id is ambiguous: 409).
+                yield return new Case("GET /api/conversations/{conversation_id}", Label(binding), TenantText(requested), async world =>
+                {
+                    var own = Scopes.Of(binding);
+                    var expected = own is not null ? (requested is null || requested == own ? 200 : 403) : requested is null ? 409 : 200;
+                    var (status, body) = await SendAsync(world.Keys[binding], "GET",
+                        $"/api/conversations/{TenancyWorld.Conversation}" + TenancyWorld.Query(requested), null);
+                    AssertAnswer(expected, status, body, own, binding);
+                    if (status == 200) Assert.Contains(Scopes.Secret(requested ?? own), body, StringComparison.Ordinal);
                 });
                 yield return new Case("GET /api/metrics/prometheus", Label(binding), TenantText(requested), async world =>
                 {
