@@ -17,6 +17,7 @@ return command switch
     "percentiles" => await PercentileBenchmark.RunAsync(connectionString, Option("events", 10_000_000), Option("repeats", 15)),
     "otlp" => await OtlpBenchmark.RunAsync(connectionString, Option("events", 200_000), Option("batch", 500), Option("clients", 4), Option("rounds", 3)),
     "ingest" => await IngestBenchmark.RunAsync(connectionString, Option("events", 400_000), Option("naive-events", 20_000), Option("batch", 500), Option("clients", 4), Option("rounds", 3)),
+    "conversations" => await ConversationsBenchmark.RunAsync(Option("conversations", 100_000), Option("rounds", 3)),
     _ => Usage(),
 };
 
@@ -27,6 +28,7 @@ static int Usage()
                ./bench percentiles [--events 10000000] [--repeats 15]
                ./bench alerts [--rules 1000] [--repeats 9]
                ./bench otlp [--events 200000] [--batch 500] [--clients 4] [--rounds 3]
+               ./bench conversations [--conversations 100000] [--rounds 3]
         """);
     return 2;
 }
