@@ -89,6 +89,15 @@ public class ConversationAnalyticsTests
         Assert.Equal("unhappy-2", (await Traffic.GetJsonAsync(client, "/api/conversations?sort=-started_at&max_quality=0.9"))
             .GetProperty("conversations")[0].GetProperty("conversation_id").GetString());
 
+        await app.RunFunctionAsync("ComputeRollups");
+        var summary = (await Traffic.GetJsonAsync(client, "/api/metrics/summary?window=1h&group_by=bot")).GetProperty("groups").EnumerateArray()
+            .ToDictionary(g => g.GetProperty("key").GetProperty("bot").GetString()!);
+        Assert.Equal(3, summary["lead_bot"].GetProperty("conversations").GetInt64());
+        Assert.Equal(0.333333, summary["lead_bot"].GetProperty("resolution_rate").GetDouble(), 6);
+        Assert.Equal(1, summary["seller_bot"].GetProperty("conversations").GetInt64());
+        Assert.Equal(1.0, summary["seller_bot"].GetProperty("handoff_effectiveness").GetDouble());
+        Assert.Equal(0, summary["lead_bot"].GetProperty("error_rate").GetDouble()); // messages are not operations
+
         var rule = """{"metric":"resolution_rate","group_by":["bot"],"window":"1h","comparator":"<","threshold":0.5,"min_samples":3,"severity":"warning","channels":["slack"]}""";
         (await client.PutAsync("/api/alert-rules/low_resolution", VigilApp.Json(rule))).EnsureSuccessStatusCode();
         await app.RunFunctionAsync("EvaluateAlerts");
