@@ -75,6 +75,12 @@ param budgetSchedule string = '0 */5 * * * *'
 @description('NCRONTAB of ApplyRetention.')
 param retentionSchedule string = '0 15 * * * *'
 
+@description('NCRONTAB of AnalyzeConversations.')
+param conversationSchedule string = '30 */1 * * * *'
+
+@description('How long message text is kept before it is erased (scores remain), as a TimeSpan.')
+param messageTextRetention string = '7.00:00:00'
+
 @description('Key Vault purge protection: on for production (it cannot be turned off again); off lets a throwaway environment be deleted and its name reused at once.')
 param keyVaultPurgeProtection bool = true
 
@@ -223,6 +229,8 @@ module functionApp './modules/functionapp.bicep' = {
     alertSchedule: alertSchedule
     budgetSchedule: budgetSchedule
     retentionSchedule: retentionSchedule
+    conversationSchedule: conversationSchedule
+    messageTextRetention: messageTextRetention
     webhookUrl: webhookUrl
     smtpHost: smtpHost
     smtpPort: smtpPort

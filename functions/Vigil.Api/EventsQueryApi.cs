@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Vigil.Core;
 using Vigil.Core.Auth;
+using Vigil.Core.Conversations;
 using Vigil.Core.Events;
 using Vigil.Core.Metrics;
 
@@ -108,7 +109,7 @@ public sealed class EventsQueryApi(ApiGate gate, IEventQueries events, TimeProvi
         return ApiResults.Json(new EventPage(page.Select(View).ToList(), next));
     });
 
-    /// <summary>An event as the drill-down shows it (also the events of a conversation).</summary>
+    /// <summary>An event as every drill-down route shows it (also GET /api/conversations/{id}).</summary>
     internal static EventView View(StoredEvent stored)
     {
         var e = stored.Event;
@@ -117,7 +118,8 @@ public sealed class EventsQueryApi(ApiGate gate, IEventQueries events, TimeProvi
             e.CachedInputTokens, e.CostUsd, e.CostSource.ToName(), e.TtftMs, e.TargetBot, e.Blocked,
             e.PositiveRating switch { true => "positive", false => "negative", null => null }, e.ToolName, e.QualityScore,
             e.Degraded, e.DegradationReason, e.BatchJob, e.BatchRunId,
-            e.AttributesJson is null ? null : JsonDocument.Parse(e.AttributesJson).RootElement.Clone(), stored.IngestedAt);
+            e.AttributesJson is null ? null : JsonDocument.Parse(e.AttributesJson).RootElement.Clone(),
+            e.Role switch { MessageRole.User => "user", MessageRole.Bot => "bot", _ => null }, e.Text, stored.IngestedAt);
     }
 
     private sealed record EventPage(IReadOnlyList<EventView> Events, string? NextCursor);
@@ -127,5 +129,6 @@ public sealed class EventsQueryApi(ApiGate gate, IEventQueries events, TimeProvi
         string? ConversationId, string? TraceId, string? UserId, double? DurationMs, bool Success, string? ErrorType, bool? CacheHit,
         string? Provider, string? Model, long? InputTokens, long? OutputTokens, long? CachedInputTokens, decimal CostUsd,
         string? CostSource, double? TtftMs, string? TargetBot, bool? Blocked, string? Rating, string? ToolName, double? QualityScore,
-        bool? Degraded, string? DegradationReason, string? BatchJob, string? BatchRunId, JsonElement? Attributes, DateTimeOffset IngestedAt);
+        bool? Degraded, string? DegradationReason, string? BatchJob, string? BatchRunId, JsonElement? Attributes, string? Role, string? Text,
+        DateTimeOffset IngestedAt);
 }

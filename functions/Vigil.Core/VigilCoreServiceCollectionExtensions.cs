@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Vigil.Core.Alerts;
 using Vigil.Core.Auth;
 using Vigil.Core.Budgets;
+using Vigil.Core.Conversations;
 using Vigil.Core.Events;
 using Vigil.Core.Health;
 using Vigil.Core.Jobs;
@@ -50,6 +51,8 @@ public static class VigilCoreServiceCollectionExtensions
         services.TryAddSingleton<BudgetService>();
         services.AddSingleton<ITimerJob, BudgetEvaluator>();
         services.AddSingleton<ITimerJob, ApplyRetentionJob>();
+        services.AddValidatedOptions<ConversationOptions, ConversationOptionsValidator>(configuration.GetSection(ConversationOptions.Section));
+        services.AddSingleton<ITimerJob, AnalyzeConversationsJob>();
         services.TryAddSingleton<TimerJobRunner>();
         services.AddHostedService<VigilInitializer>();
         return services;

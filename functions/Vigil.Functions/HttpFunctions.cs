@@ -51,10 +51,6 @@ public sealed class HttpFunctions(EventsApi events, HealthApi health, KeysApi ke
     public Task<IResult> GetTimeSeries([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "metrics/timeseries")] HttpRequest req) =>
         metrics.TimeSeriesAsync(req.HttpContext);
 
-    [Function("GetConversation")]
-    public Task<IResult> GetConversation([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "conversations/{conversation_id}")] HttpRequest req,
-        string conversation_id) => conversations.GetAsync(req.HttpContext, conversation_id);
-
     [Function("GetConsole")]
     public Task<IResult> GetConsole([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "console")] HttpRequest req) =>
         console.IndexAsync(req.HttpContext);
@@ -175,6 +171,15 @@ public sealed class HttpFunctions(EventsApi events, HealthApi health, KeysApi ke
     [Function("ListEvents")]
     public Task<IResult> ListEvents([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "events")] HttpRequest req) =>
         eventQueries.ListAsync(req.HttpContext);
+
+    [Function("ListConversations")]
+    public Task<IResult> ListConversations([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "conversations")] HttpRequest req) =>
+        conversations.ListAsync(req.HttpContext);
+
+    [Function("GetConversation")]
+    public Task<IResult> GetConversation([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "conversations/{conversation_id}")] HttpRequest req,
+        string conversation_id) =>
+        conversations.GetAsync(req.HttpContext, conversation_id);
 
     [Function("PostOtlpTraces")]
     public Task<IResult> PostOtlpTraces([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "otlp/v1/traces")] HttpRequest req) =>

@@ -33,5 +33,9 @@ public sealed class TimerFunctions(TimerJobRunner runner, AlertEvaluator evaluat
     public Task ApplyRetention([TimerTrigger("%RetentionSchedule%", UseMonitor = true)] TimerInfo timer, CancellationToken cancellationToken) =>
         RunAsync(TimerJobNames.ApplyRetention, cancellationToken);
 
+    [Function(TimerJobNames.AnalyzeConversations)]
+    public Task AnalyzeConversations([TimerTrigger("%ConversationSchedule%", UseMonitor = true)] TimerInfo timer, CancellationToken cancellationToken) =>
+        RunAsync(TimerJobNames.AnalyzeConversations, cancellationToken);
+
     private Task RunAsync(string name, CancellationToken cancellationToken) => runner.RunAsync(runner.Find(name)!, cancellationToken);
 }

@@ -1,6 +1,7 @@
 using System.Text;
 using Npgsql;
 using NpgsqlTypes;
+using Vigil.Core.Conversations;
 using Vigil.Core.Events;
 
 namespace Vigil.Postgres;
@@ -13,11 +14,11 @@ namespace Vigil.Postgres;
 /// </summary>
 public sealed class PgEventQueries(NpgsqlDataSource dataSource) : IEventQueries
 {
-    private const string Columns = """
+    internal const string Columns = """
         tenant_id, event_id, type, ts, ingested_at, bot, operation, model, provider, conversation_id, trace_id,
         user_id, duration_ms, success, error_type, cache_hit, input_tokens, output_tokens, cached_input_tokens,
         cost_usd, cost_source, ttft_ms, target_bot, blocked, rating, tool_name, quality_score, degraded,
-        degradation_reason, batch_job, batch_run_id, attributes::text
+        degradation_reason, batch_job, batch_run_id, attributes::text, role, text
         """;
 
     public Task<IReadOnlyList<StoredEvent>> ListAsync(EventQuery query, CancellationToken cancellationToken) => PgCall.Run<IReadOnlyList<StoredEvent>>(async () =>
@@ -68,7 +69,7 @@ public sealed class PgEventQueries(NpgsqlDataSource dataSource) : IEventQueries
         if (value is not null) sql.Append($" AND {column} = {Add(p, value, NpgsqlDbType.Text)}");
     }
 
-    private static StoredEvent Read(NpgsqlDataReader r)
+    internal static StoredEvent Read(NpgsqlDataReader r)
     {
         string? Text(int i) => r.IsDBNull(i) ? null : r.GetString(i);
         double? Double(int i) => r.IsDBNull(i) ? null : r.GetDouble(i);
@@ -107,6 +108,8 @@ public sealed class PgEventQueries(NpgsqlDataSource dataSource) : IEventQueries
             BatchJob = Text(29),
             BatchRunId = Text(30),
             AttributesJson = Text(31),
+            Role = Text(32) switch { null => null, "bot" => MessageRole.Bot, _ => MessageRole.User },
+            Text = Text(33),
         };
         return new StoredEvent(ev, r.GetFieldValue<DateTimeOffset>(4));
     }

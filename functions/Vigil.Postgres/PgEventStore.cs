@@ -1,5 +1,6 @@
 using Npgsql;
 using NpgsqlTypes;
+using Vigil.Core.Conversations;
 using Vigil.Core.Events;
 
 namespace Vigil.Postgres;
@@ -23,11 +24,11 @@ public sealed class PgEventStore(NpgsqlDataSource dataSource) : IEventStore
                 @input_tokens::int8[], @output_tokens::int8[], @cached_input_tokens::int8[], @cost_usd::numeric[],
                 @cost_source::text[], @ttft_ms::float8[], @target_bot::text[], @blocked::bool[], @rating::text[],
                 @tool_name::text[], @quality_score::float8[], @degraded::bool[], @degradation_reason::text[],
-                @batch_job::text[], @batch_run_id::text[], @attributes::text[])
+                @batch_job::text[], @batch_run_id::text[], @attributes::text[], @role::text[], @text::text[])
             AS t(tenant_id, event_id, type, ts, bot, operation, model, provider, conversation_id, trace_id,
                  user_id, duration_ms, success, error_type, cache_hit, input_tokens, output_tokens,
                  cached_input_tokens, cost_usd, cost_source, ttft_ms, target_bot, blocked, rating, tool_name,
-                 quality_score, degraded, degradation_reason, batch_job, batch_run_id, attributes)
+                 quality_score, degraded, degradation_reason, batch_job, batch_run_id, attributes, role, text)
         ), claimed AS (
             INSERT INTO event_keys (tenant_id, event_id, ts)
             SELECT tenant_id, event_id, ts FROM input
@@ -37,17 +38,24 @@ public sealed class PgEventStore(NpgsqlDataSource dataSource) : IEventStore
             INSERT INTO events (tenant_id, event_id, type, ts, bot, operation, model, provider, conversation_id,
                 trace_id, user_id, duration_ms, success, error_type, cache_hit, input_tokens, output_tokens,
                 cached_input_tokens, cost_usd, cost_source, ttft_ms, target_bot, blocked, rating, tool_name,
-                quality_score, degraded, degradation_reason, batch_job, batch_run_id, attributes)
+                quality_score, degraded, degradation_reason, batch_job, batch_run_id, attributes, role, text)
             SELECT i.tenant_id, i.event_id, i.type, i.ts, i.bot, i.operation, i.model, i.provider, i.conversation_id,
                 i.trace_id, i.user_id, i.duration_ms, i.success, i.error_type, i.cache_hit, i.input_tokens,
                 i.output_tokens, i.cached_input_tokens, i.cost_usd, i.cost_source, i.ttft_ms, i.target_bot,
                 i.blocked, i.rating, i.tool_name, i.quality_score, i.degraded, i.degradation_reason, i.batch_job,
-                i.batch_run_id, i.attributes::jsonb
+                i.batch_run_id, i.attributes::jsonb, i.role, i.text
             FROM input i JOIN claimed c USING (tenant_id, event_id)
-            RETURNING ts
+            RETURNING ts, tenant_id, conversation_id, type
         ), pending AS (
             INSERT INTO rollup_pending (minute)
             SELECT DISTINCT date_bin('1 minute', ts, TIMESTAMPTZ '2000-01-01 00:00:00+00') FROM stored
+        ), conversations AS (
+            -- Sorted, so two requests queueing the same conversations lock them in the same order.
+            INSERT INTO conversation_pending (tenant_id, conversation_id)
+            SELECT DISTINCT tenant_id, conversation_id FROM stored
+            WHERE type IN ('message', 'handoff') AND conversation_id IS NOT NULL
+            ORDER BY 1, 2
+            ON CONFLICT DO NOTHING
         )
         SELECT count(*)::int FROM stored
         """;
@@ -93,6 +101,8 @@ public sealed class PgEventStore(NpgsqlDataSource dataSource) : IEventStore
         Text(p, "batch_job", e, x => x.BatchJob);
         Text(p, "batch_run_id", e, x => x.BatchRunId);
         Text(p, "attributes", e, x => x.AttributesJson);
+        Text(p, "role", e, x => x.Role switch { MessageRole.User => "user", MessageRole.Bot => "bot", _ => null });
+        Text(p, "text", e, x => x.Text);
     }
 
     private static void Text(NpgsqlParameterCollection p, string name, TelemetryEvent[] e, Func<TelemetryEvent, string?> get) =>

@@ -35,7 +35,25 @@ public sealed class PgRetentionStore(NpgsqlDataSource dataSource) : IRetentionSt
             keys += n;
             if (n < KeyBatch) break;
         }
-        return new RetentionReport(created, dropped, deleted, keys, rollupRows);
+        // Message text: erased in batches (an UPDATE of the rows the partial index events_message_text still lists).
+        long erased = 0;
+        while (true)
+        {
+            var n = await ScalarAsync<long>(connection, $"""
+                WITH u AS (
+                    UPDATE events SET text = NULL
+                    WHERE ctid = ANY (ARRAY(SELECT ctid FROM events WHERE text IS NOT NULL AND ts < $1 LIMIT {KeyBatch}))
+                      AND text IS NOT NULL AND ts < $1
+                    RETURNING 1)
+                SELECT count(*) FROM u
+                """, cutoffs.MessageText, cancellationToken);
+            erased += n;
+            if (n < KeyBatch) break;
+        }
+        // Scores outlive the text, and go with the conversation's events.
+        var conversations = await ScalarAsync<long>(connection,
+            "WITH d AS (DELETE FROM conversation_analytics WHERE ended_at < $1 RETURNING 1) SELECT count(*) FROM d", cutoffs.Events, cancellationToken);
+        return new RetentionReport(created, dropped, deleted, keys, rollupRows, erased, conversations);
     });
 
     private static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, string sql, DateTimeOffset arg, CancellationToken cancellationToken)

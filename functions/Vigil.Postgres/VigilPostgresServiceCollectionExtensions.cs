@@ -6,6 +6,7 @@ using Npgsql;
 using Vigil.Core.Alerts;
 using Vigil.Core.Auth;
 using Vigil.Core.Budgets;
+using Vigil.Core.Conversations;
 using Vigil.Core.Events;
 using Vigil.Core.Health;
 using Vigil.Core.Jobs;
@@ -57,6 +58,7 @@ public static class VigilPostgresServiceCollectionExtensions
         services.AddSingleton<ISilenceStore, PgSilenceStore>();
         services.AddSingleton<IBatchJobStore, PgBatchJobStore>();
         services.AddSingleton<IBudgetStore, PgBudgetStore>();
+        services.AddSingleton<IConversationStore, PgConversationStore>();
         return services;
     }
 }

@@ -28,6 +28,8 @@ param rollupSchedule string
 param alertSchedule string
 param budgetSchedule string
 param retentionSchedule string
+param conversationSchedule string
+param messageTextRetention string
 param webhookUrl string
 param smtpHost string
 param smtpPort int
@@ -154,6 +156,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     AlertSchedule: alertSchedule
     BudgetSchedule: budgetSchedule
     RetentionSchedule: retentionSchedule
+    ConversationSchedule: conversationSchedule
+    Vigil__Retention__MessageText: messageTextRetention
 
     Vigil__Alerting__PublicUrl: 'https://${app.properties.defaultHostName}'
     Vigil__Alerting__LinkSecret: ackLinkSecret

@@ -180,4 +180,30 @@ public class EventParserTests
         Assert.False(ev.PositiveRating);
         Assert.Null(ev.DurationMs);
     }
+
+    [Fact]
+    public void A_message_needs_a_conversation_and_text_and_keeps_its_role()
+    {
+        var batch = Parse("""{"event_id":"m1","type":"message","timestamp":"2026-11-21T11:59:00Z","bot":"lead_bot","conversation_id":"c1","role":"bot","text":"Hello\nthere"}""");
+        var (_, ev) = Assert.Single(batch.Valid);
+        Assert.Equal(EventType.Message, ev.Type);
+        Assert.Equal(Vigil.Core.Conversations.MessageRole.Bot, ev.Role);
+        Assert.Equal("Hello\nthere", ev.Text);
+        Assert.Null(ev.DurationMs);
+
+        var error = SingleError("""{"event_id":"m2","type":"message","timestamp":"2026-11-21T11:59:00Z","bot":"lead_bot","role":"agent"}""");
+        Assert.Contains("conversation_id is required for message events", error, StringComparison.Ordinal);
+        Assert.Contains("text is required for message events", error, StringComparison.Ordinal);
+        Assert.Contains("role must be \"user\" or \"bot\"", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Message_text_over_8000_characters_is_refused_without_echoing_it()
+    {
+        var text = "secret " + new string('x', 8000);
+        var error = SingleError($$"""{"event_id":"m3","type":"message","timestamp":"2026-11-21T11:59:00Z","bot":"lead_bot","conversation_id":"c1","text":"{{text}}"}""");
+        Assert.Contains("text must be at most 8000 characters (got 8007)", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("secret", error, StringComparison.Ordinal);
+        Assert.Contains("text is only for message events", SingleError(Llm(",\"text\":\"hi\"")), StringComparison.Ordinal);
+    }
 }

@@ -18,6 +18,7 @@ return command switch
     "timeseries" => await TimeSeriesBenchmark.RunAsync(connectionString, Option("events", 1_000_000), Option("repeats", 11)),
     "otlp" => await OtlpBenchmark.RunAsync(connectionString, Option("events", 200_000), Option("batch", 500), Option("clients", 4), Option("rounds", 3)),
     "ingest" => await IngestBenchmark.RunAsync(connectionString, Option("events", 400_000), Option("naive-events", 20_000), Option("batch", 500), Option("clients", 4), Option("rounds", 3)),
+    "conversations" => await ConversationsBenchmark.RunAsync(Option("conversations", 100_000), Option("rounds", 3)),
     _ => Usage(),
 };
 
@@ -29,6 +30,7 @@ static int Usage()
                ./bench alerts [--rules 1000] [--repeats 9]
                ./bench timeseries [--events 1000000] [--repeats 11]
                ./bench otlp [--events 200000] [--batch 500] [--clients 4] [--rounds 3]
+               ./bench conversations [--conversations 100000] [--rounds 3]
         """);
     return 2;
 }

@@ -24,6 +24,7 @@ internal sealed class BotWorld(Random random)
     ];
 
     private static readonly string[] Tools = ["crm_lookup", "property_search", "calendar_booking", "mortgage_calculator"];
+    private readonly DemoConversations _conversations = new(random);
     private long _sequence;
     private readonly string _run = Guid.NewGuid().ToString("N")[..8];
 
@@ -103,6 +104,22 @@ internal sealed class BotWorld(Random random)
                 ["blocked"] = blocked,
                 ["success"] = !blocked && random.NextDouble() > 0.005,
             });
+        }
+
+        // What was said: the next exchange of the conversation's script, a few milliseconds apart so the order is clear.
+        var step = 0;
+        foreach (var (role, text, answering, handoffAfter, target) in _conversations.Next(conversation, bot.Name))
+        {
+            yield return Event("message", answering, "chat", at.AddMilliseconds(++step), conversation, user, new() { ["role"] = role, ["text"] = text });
+            if (handoffAfter)
+            {
+                yield return Event("handoff", answering, "handoff", at.AddMilliseconds(++step), conversation, user, new()
+                {
+                    ["target_bot"] = target,
+                    ["duration_ms"] = Math.Round(LogNormal(40, 0.4), 1),
+                    ["success"] = true,
+                });
+            }
         }
 
         var degraded = random.NextDouble() < (slowSpell ? 0.3 : 0.05);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Vigil.Core.Conversations;
 using Vigil.Core.Events;
 using Vigil.Core.Jobs;
 using Vigil.Core.Metrics;
@@ -20,6 +21,7 @@ public sealed partial class AlertEvaluator(
     IRollupStore rollups,
     ISlaTargetStore slaTargets,
     IEscalationPolicyStore policies,
+    IConversationStore conversations,
     EscalationService escalation,
     IOptionsMonitor<EscalationOptions> escalationOptions,
     IEscalationDriver driver,
@@ -162,7 +164,18 @@ public sealed partial class AlertEvaluator(
         // Rules sharing window, filters and grouping share one merge.
         var merged = new Dictionary<string, Dictionary<string, (IReadOnlyDictionary<string, string> Group, RollupCounters Counters)>>();
         var sketchesByWindow = rules.GroupBy(r => r.Window).ToDictionary(g => g.Key, g => g.Any(r => r.Metric.NeedsSketches()));
-        foreach (var rule in rules)
+        foreach (var rule in rules.Where(r => r.Metric.IsConversation()))
+        {
+            var (from, to) = WindowOf(rule.Window, now);
+            foreach (var (groupKey, group, totals) in await ConversationGroupsAsync(rule, from, to, cancellationToken))
+            {
+                var value = AlertMetrics.Compute(rule.Metric, totals);
+                if (value.Value is not { } v || rule.Threshold is not { } threshold) continue;
+                if (!rule.Metric.IsCount() && value.Samples < rule.MinSamples) continue;
+                result[(rule.TenantId, rule.Name)].Add(new Observation(group, groupKey, v, threshold, rule.Holds(v, threshold)));
+            }
+        }
+        foreach (var rule in rules.Where(r => !r.Metric.IsConversation()))
         {
             var (from, to) = WindowOf(rule.Window, now);
             var signature = Signature(rule, from, to);
@@ -200,6 +213,30 @@ public sealed partial class AlertEvaluator(
             }
         }
         return result;
+    }
+
+    /// <summary>
+    /// A conversation metric's groups, from the scored conversations active in the window: grouped and
+    /// filtered by tenant and bot (the dimensions a conversation has); other group_by dimensions are empty.
+    /// </summary>
+    private async Task<List<(string Key, IReadOnlyDictionary<string, string> Group, ConversationTotals Totals)>> ConversationGroupsAsync(
+        AlertRule rule, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    {
+        var filters = rule.EffectiveFilters();
+        var rows = await conversations.TotalsAsync(from, to, rule.GroupBy.Contains(Dimension.TenantId), rule.GroupBy.Contains(Dimension.Bot),
+            filters.Get(Dimension.TenantId), filters.Get(Dimension.Bot), cancellationToken);
+        var groups = new List<(string, IReadOnlyDictionary<string, string>, ConversationTotals)>();
+        foreach (var row in rows)
+        {
+            var group = rule.GroupBy.ToDictionary(d => d.ToName(), d => d switch
+            {
+                Dimension.TenantId => row.TenantId ?? "",
+                Dimension.Bot => row.Bot ?? "",
+                _ => "",
+            });
+            groups.Add((Alert.KeyOf(group), group, row.Totals));
+        }
+        return groups;
     }
 
     private static (DateTimeOffset From, DateTimeOffset To) WindowOf(TimeSpan length, DateTimeOffset now)

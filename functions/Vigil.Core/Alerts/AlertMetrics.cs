@@ -1,3 +1,4 @@
+using Vigil.Core.Conversations;
 using Vigil.Core.Metrics;
 
 namespace Vigil.Core.Alerts;
@@ -16,7 +17,20 @@ public static class AlertMetrics
     /// whatever the sample size; min_samples guards rates, percentiles and averages.
     /// </summary>
     public static bool IsCount(this AlertMetric metric) =>
-        metric is AlertMetric.EventCount or AlertMetric.BlockedHandoffs or AlertMetric.CostUsd or AlertMetric.UnpricedCalls;
+        metric is AlertMetric.Conversations or AlertMetric.EventCount or AlertMetric.BlockedHandoffs or AlertMetric.CostUsd or AlertMetric.UnpricedCalls;
+
+    /// <summary>Metrics of scored conversations (AnalyzeConversations), not of the rollups.</summary>
+    public static bool IsConversation(this AlertMetric metric) =>
+        metric is AlertMetric.Conversations or AlertMetric.ResolutionRate or AlertMetric.ConversationQualityAvg or AlertMetric.HandoffEffectiveness;
+
+    /// <summary>A conversation metric's value; samples are conversations (handoffs for handoff_effectiveness).</summary>
+    public static MetricValue Compute(AlertMetric metric, ConversationTotals t) => metric switch
+    {
+        AlertMetric.Conversations => new(t.Conversations, t.Conversations),
+        AlertMetric.ResolutionRate => new(t.ResolutionRate, t.Conversations),
+        AlertMetric.ConversationQualityAvg => new(t.QualityAvg, t.Conversations),
+        _ => new(t.HandoffEffectiveness, t.Handoffs),
+    };
 
     public static MetricValue Compute(AlertMetric metric, RollupCounters c, RollupCounters? previous = null) => metric switch
     {

@@ -23,6 +23,10 @@ public enum AlertMetric
     RagFailureRate,
     SatisfactionRate,
     UnpricedCalls,
+    Conversations,
+    ResolutionRate,
+    ConversationQualityAvg,
+    HandoffEffectiveness,
 }
 
 public enum Comparator
@@ -149,6 +153,10 @@ public static class AlertNames
         AlertMetric.ToolFailureRate => "tool_failure_rate",
         AlertMetric.RagFailureRate => "rag_failure_rate",
         AlertMetric.SatisfactionRate => "satisfaction_rate",
+        AlertMetric.Conversations => "conversations",
+        AlertMetric.ResolutionRate => "resolution_rate",
+        AlertMetric.ConversationQualityAvg => "conversation_quality_avg",
+        AlertMetric.HandoffEffectiveness => "handoff_effectiveness",
         _ => "unpriced_calls",
     };
 

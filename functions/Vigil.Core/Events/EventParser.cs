@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Vigil.Core.Conversations;
 using Vigil.Core.Pricing;
 
 namespace Vigil.Core.Events;
@@ -38,10 +39,13 @@ public static partial class EventParser
         EventId, Type, Timestamp, TenantId, Bot, Operation, ConversationId, TraceId, UserId, DurationMs,
         Success, ErrorType, CacheHit, Provider, Model, InputTokens, OutputTokens, CachedInputTokens, CostUsd,
         TtftMs, TargetBot, Blocked, Rating, ToolName, QualityScore, Degraded, DegradationReason, BatchJob,
-        BatchRunId, Attributes,
+        BatchRunId, Role, Text, Attributes,
     }
 
     private const int FieldCount = (int)F.Attributes + 1;
+
+    /// <summary>The longest <c>text</c> of a <c>message</c> event, in characters (UTF-16 code units).</summary>
+    public const int MaxMessageText = 8000;
 
     /// <summary>Longer than any real call; keeps latency sums far from overflow.</summary>
     public const double MaxLatencyMs = 1e9;
@@ -56,7 +60,8 @@ public static partial class EventParser
         ["cached_input_tokens"] = F.CachedInputTokens, ["cost_usd"] = F.CostUsd, ["ttft_ms"] = F.TtftMs,
         ["target_bot"] = F.TargetBot, ["blocked"] = F.Blocked, ["rating"] = F.Rating, ["tool_name"] = F.ToolName,
         ["quality_score"] = F.QualityScore, ["degraded"] = F.Degraded, ["degradation_reason"] = F.DegradationReason,
-        ["batch_job"] = F.BatchJob, ["batch_run_id"] = F.BatchRunId, ["attributes"] = F.Attributes,
+        ["batch_job"] = F.BatchJob, ["batch_run_id"] = F.BatchRunId, ["role"] = F.Role, ["text"] = F.Text,
+        ["attributes"] = F.Attributes,
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>OpenTelemetry GenAI semantic-convention names accepted in place of our own.</summary>
@@ -89,7 +94,7 @@ public static partial class EventParser
         F.TtftMs => "ttft_ms", F.TargetBot => "target_bot", F.Blocked => "blocked", F.Rating => "rating",
         F.ToolName => "tool_name", F.QualityScore => "quality_score", F.Degraded => "degraded",
         F.DegradationReason => "degradation_reason", F.BatchJob => "batch_job", F.BatchRunId => "batch_run_id",
-        F.Attributes => "attributes", _ => f.ToString(),
+        F.Role => "role", F.Text => "text", F.Attributes => "attributes", _ => f.ToString(),
     };
 
     [GeneratedRegex("^[a-z0-9_.-]+$", RegexOptions.CultureInvariant)]
@@ -269,6 +274,8 @@ public static partial class EventParser
             var batchJob = Name(F.BatchJob, required: false);
             var batchRunId = Text(F.BatchRunId, 128);
             var attributes = Attributes(limits.MaxAttributes);
+            var role = Role();
+            var text = MessageText();
 
             if (quality is > 1) Problems.Add($"quality_score must be between 0 and 1 (got {Show(F.QualityScore)})");
             if (duration is > MaxLatencyMs) Problems.Add($"duration_ms {Show(F.DurationMs)} is not a plausible latency (at most {MaxLatencyMs:0} ms, 11.6 days)");
@@ -285,11 +292,22 @@ public static partial class EventParser
             if (type != 0)
             {
                 var typeName = type.ToName();
-                if (type != EventType.Feedback && !Has(F.DurationMs)) Problems.Add($"duration_ms is required for {typeName} events");
+                if (type is not (EventType.Feedback or EventType.Message) && !Has(F.DurationMs)) Problems.Add($"duration_ms is required for {typeName} events");
                 if (type == EventType.LlmCall && !Has(F.Model)) Problems.Add("model is required for llm_call events");
                 if (type == EventType.Handoff && !Has(F.TargetBot)) Problems.Add("target_bot is required for handoff events");
                 if (type == EventType.Feedback && !Has(F.Rating)) Problems.Add("rating is required for feedback events (positive or negative)");
                 if (type == EventType.ToolCall && !Has(F.ToolName)) Problems.Add("tool_name is required for tool_call events");
+                if (type == EventType.Message)
+                {
+                    if (!Has(F.ConversationId)) Problems.Add("conversation_id is required for message events");
+                    if (!Has(F.Text)) Problems.Add("text is required for message events");
+                }
+                else
+                {
+                    // Text is only ever stored where its retention applies.
+                    if (Has(F.Text)) Problems.Add($"text is only for message events, not {typeName}");
+                    if (Has(F.Role)) Problems.Add($"role is only for message events, not {typeName}");
+                }
             }
 
             if (Problems.Count > 0 || eventId is null || bot is null || timestamp is null || type == 0) return null;
@@ -326,6 +344,8 @@ public static partial class EventParser
                 BatchJob = batchJob,
                 BatchRunId = batchRunId,
                 AttributesJson = attributes,
+                Role = type == EventType.Message ? role ?? MessageRole.User : null,
+                Text = type == EventType.Message ? text : null,
             };
             if (_context.Prices is { } prices)
             {
@@ -462,6 +482,55 @@ public static partial class EventParser
                     Problems.Add($"rating must be \"positive\" or \"negative\" (got {Show(F.Rating)})");
                     return null;
             }
+        }
+
+        private MessageRole? Role()
+        {
+            if (!Has(F.Role)) return null;
+            var slot = _slots[(int)F.Role];
+            switch (slot.ValueKind == JsonValueKind.String ? slot.GetString() : null)
+            {
+                case "user": return MessageRole.User;
+                case "bot": return MessageRole.Bot;
+                default:
+                    Problems.Add($"role must be \"user\" or \"bot\" (got {Show(F.Role)})");
+                    return null;
+            }
+        }
+
+        /// <summary>
+        /// Message text: line breaks and tabs are fine, other control characters are not. Problems name
+        /// its length only, never its content (error messages reach logs and clients).
+        /// </summary>
+        private string? MessageText()
+        {
+            if (!Has(F.Text)) return null;
+            var slot = _slots[(int)F.Text];
+            if (slot.ValueKind != JsonValueKind.String)
+            {
+                Problems.Add($"text must be a string, not {Describe(slot.ValueKind)}");
+                return null;
+            }
+            var value = slot.GetString()!;
+            if (value.Length == 0)
+            {
+                Problems.Add("text must not be empty");
+                return null;
+            }
+            if (value.Length > MaxMessageText)
+            {
+                Problems.Add($"text must be at most {MaxMessageText} characters (got {value.Length})");
+                return null;
+            }
+            foreach (var c in value)
+            {
+                if (c < ' ' && c is not ('\n' or '\r' or '\t'))
+                {
+                    Problems.Add("text must not contain control characters other than line breaks and tabs");
+                    return null;
+                }
+            }
+            return value;
         }
 
         private DateTimeOffset? Timestamp(IngestOptions limits)

@@ -8,11 +8,12 @@ public enum EventType : short
     Feedback = 4,
     ToolCall = 5,
     RagRetrieval = 6,
+    Message = 7,
 }
 
 public static class EventTypes
 {
-    public static readonly IReadOnlyList<string> Names = ["llm_call", "bot_interaction", "handoff", "feedback", "tool_call", "rag_retrieval"];
+    public static readonly IReadOnlyList<string> Names = ["llm_call", "bot_interaction", "handoff", "feedback", "tool_call", "rag_retrieval", "message"];
 
     public static string ToName(this EventType type) => type switch
     {
@@ -22,6 +23,7 @@ public static class EventTypes
         EventType.Feedback => "feedback",
         EventType.ToolCall => "tool_call",
         EventType.RagRetrieval => "rag_retrieval",
+        EventType.Message => "message",
         _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
     };
 
@@ -35,6 +37,7 @@ public static class EventTypes
             "feedback" => EventType.Feedback,
             "tool_call" => EventType.ToolCall,
             "rag_retrieval" => EventType.RagRetrieval,
+            "message" => EventType.Message,
             _ => 0,
         };
         return type != 0;

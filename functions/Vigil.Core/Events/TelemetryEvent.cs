@@ -1,3 +1,5 @@
+using Vigil.Core.Conversations;
+
 namespace Vigil.Core.Events;
 
 /// <summary>One validated telemetry event, as stored. Optional text fields are null when absent.</summary>
@@ -41,6 +43,15 @@ public sealed class TelemetryEvent
 
     /// <summary>The <c>attributes</c> object exactly as received (JSON text), or null.</summary>
     public string? AttributesJson { get; init; }
+
+    /// <summary><c>message</c> events: who wrote it.</summary>
+    public MessageRole? Role { get; init; }
+
+    /// <summary>
+    /// <c>message</c> events: the text, kept for <c>Vigil:Retention:MessageText</c> and then erased (null).
+    /// Never logged, never in a notification or a metric label.
+    /// </summary>
+    public string? Text { get; init; }
 
     /// <summary>The cost the bot reported, before pricing; null when it left pricing to us.</summary>
     public decimal? ReportedCostUsd { get; init; }

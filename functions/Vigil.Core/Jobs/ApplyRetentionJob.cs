@@ -3,7 +3,8 @@ using Vigil.Core.Events;
 
 namespace Vigil.Core.Jobs;
 
-public sealed record RetentionReport(int PartitionsCreated, int PartitionsDropped, long EventsDeleted, long KeysDeleted, long RollupRowsDeleted);
+public sealed record RetentionReport(int PartitionsCreated, int PartitionsDropped, long EventsDeleted, long KeysDeleted, long RollupRowsDeleted,
+    long MessageTextsErased = 0, long ConversationsDeleted = 0);
 
 /// <summary>Everything older than its cutoff goes; event partitions are prepared up to PartitionsUntil.</summary>
 public sealed record RetentionCutoffs(
@@ -13,7 +14,8 @@ public sealed record RetentionCutoffs(
     DateTimeOffset MinuteRollups,
     DateTimeOffset HourRollups,
     DateTimeOffset DayRollups,
-    DateTimeOffset ConversationCosts);
+    DateTimeOffset ConversationCosts,
+    DateTimeOffset MessageText);
 
 public interface IRetentionStore
 {
@@ -43,10 +45,11 @@ public sealed class ApplyRetentionJob(IRetentionStore store, IOptionsMonitor<Ret
                 MinuteRollups: now - keep.MinuteRollups,
                 HourRollups: now - keep.HourRollups,
                 DayRollups: now - keep.DayRollups,
-                ConversationCosts: now - keep.ConversationCosts),
+                ConversationCosts: now - keep.ConversationCosts,
+                MessageText: now - keep.MessageText),
             cancellationToken);
         return new JobResult(
-            $"created {report.PartitionsCreated} partitions, dropped {report.PartitionsDropped}, deleted {report.EventsDeleted} events, {report.KeysDeleted} idempotency keys and {report.RollupRowsDeleted} rollup rows",
+            $"created {report.PartitionsCreated} partitions, dropped {report.PartitionsDropped}, deleted {report.EventsDeleted} events, {report.KeysDeleted} idempotency keys and {report.RollupRowsDeleted} rollup rows; erased the text of {report.MessageTextsErased} messages and deleted {report.ConversationsDeleted} conversation scores",
             new Dictionary<string, long>
             {
                 ["partitions_created"] = report.PartitionsCreated,
@@ -54,6 +57,8 @@ public sealed class ApplyRetentionJob(IRetentionStore store, IOptionsMonitor<Ret
                 ["events_deleted"] = report.EventsDeleted,
                 ["keys_deleted"] = report.KeysDeleted,
                 ["rollup_rows_deleted"] = report.RollupRowsDeleted,
+                ["message_texts_erased"] = report.MessageTextsErased,
+                ["conversations_deleted"] = report.ConversationsDeleted,
             });
     }
 }

@@ -29,4 +29,5 @@ public static class TimerJobNames
     public const string EvaluateBudgets = "EvaluateBudgets";
     public const string ApplyRetention = "ApplyRetention";
     public const string AdvanceEscalations = "AdvanceEscalations";
+    public const string AnalyzeConversations = "AnalyzeConversations";
 }

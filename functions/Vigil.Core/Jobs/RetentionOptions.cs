@@ -20,6 +20,12 @@ public sealed class RetentionOptions
     /// <summary>Cost per conversation per minute, for cost by conversation over windows up to 30 days.</summary>
     public TimeSpan ConversationCosts { get; set; } = TimeSpan.FromDays(31);
 
+    /// <summary>
+    /// How long the text of <c>message</c> events is kept (setting <c>Vigil__Retention__MessageText</c>);
+    /// then it is erased and only the scores derived from it remain.
+    /// </summary>
+    public TimeSpan MessageText { get; set; } = TimeSpan.FromDays(7);
+
     /// <summary>Daily event partitions are created this far ahead.</summary>
     public TimeSpan PartitionsAhead { get; set; } = TimeSpan.FromDays(7);
 }
@@ -45,6 +51,10 @@ internal sealed class RetentionOptionsValidator(IOptions<IngestOptions> ingest) 
         if (options.HourRollups < TimeSpan.FromDays(31) || options.ConversationCosts < TimeSpan.FromDays(31))
         {
             return ValidateOptionsResult.Fail($"{RetentionOptions.Section}: HourRollups and ConversationCosts must cover the longest query window (30 days) plus a day.");
+        }
+        if (options.MessageText <= TimeSpan.Zero || options.MessageText > options.Events)
+        {
+            return ValidateOptionsResult.Fail($"{RetentionOptions.Section}:MessageText must be positive and at most Events ({DurationText.Format(options.Events)}), was {DurationText.Format(options.MessageText)}.");
         }
         if (options.PartitionsAhead < TimeSpan.FromDays(2))
         {

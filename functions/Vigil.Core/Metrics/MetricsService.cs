@@ -1,3 +1,6 @@
+using Vigil.Core.Conversations;
+using Vigil.Core.Events;
+
 namespace Vigil.Core.Metrics;
 
 public sealed record LatencyResult(string Window, DateTimeOffset From, DateTimeOffset To, string Field, long Count,
@@ -6,7 +9,8 @@ public sealed record LatencyResult(string Window, DateTimeOffset From, DateTimeO
 public sealed record SummaryGroup(IReadOnlyDictionary<string, string?> Key, long Count, double? ErrorRate, double? CacheHitRate,
     double? P50Ms, double? P95Ms, double? P99Ms, decimal CostUsd, long InputTokens, long OutputTokens, double? SatisfactionRate,
     double? MeanMs, double? MaxMs, double? TtftP95Ms, double? RateLimitErrorRate, double? QualityScoreAvg, double? DegradationRate,
-    long BlockedHandoffs, long UnpricedCalls);
+    long BlockedHandoffs, long UnpricedCalls, long? Conversations = null, double? ResolutionRate = null, double? ConversationQualityAvg = null,
+    double? HandoffEffectiveness = null);
 
 public sealed record SummaryResult(string Window, DateTimeOffset From, DateTimeOffset To, IReadOnlyList<SummaryGroup> Groups, DateTimeOffset? CompleteUpTo);
 
@@ -25,7 +29,7 @@ public sealed record SlaResultItem(string? TenantId, string Bot, string Operatio
 public sealed record SlaResult(string Window, DateTimeOffset From, DateTimeOffset To, IReadOnlyList<SlaResultItem> Results, DateTimeOffset? CompleteUpTo);
 
 /// <summary>Answers the metrics routes from the rollups.</summary>
-public sealed class MetricsService(IRollupStore rollups, ISlaTargetStore slaTargets)
+public sealed class MetricsService(IRollupStore rollups, ISlaTargetStore slaTargets, IConversationStore conversations)
 {
     public async Task<LatencyResult> LatencyAsync(MetricWindow window, MetricFilter filter, bool ttft, CancellationToken cancellationToken)
     {
@@ -53,6 +57,7 @@ public sealed class MetricsService(IRollupStore rollups, ISlaTargetStore slaTarg
             })
             .OrderBy(g => string.Join('\u0001', g.Key.Values), StringComparer.Ordinal)
             .ToList();
+        result = await WithConversationsAsync(window, filter, groupBy, result, cancellationToken);
         return new SummaryResult(window.Text, window.From, window.To, result, await rollups.CompleteUpToAsync(cancellationToken));
     }
 
@@ -131,6 +136,35 @@ public sealed class MetricsService(IRollupStore rollups, ISlaTargetStore slaTarg
         {
             if (actual > target) violations.Add($"{name} {actual:0.#} ms exceeds the {target:0.#} ms target");
         }
+    }
+
+    /// <summary>
+    /// The conversation metrics of each group, from the scored conversations whose last event is in the
+    /// window. Conversations have a tenant and bots only: grouped or filtered by anything else the
+    /// fields stay null; an event type filter other than message leaves them null too.
+    /// </summary>
+    private async Task<List<SummaryGroup>> WithConversationsAsync(MetricWindow window, MetricFilter filter, IReadOnlyList<Dimension> groupBy,
+        List<SummaryGroup> groups, CancellationToken cancellationToken)
+    {
+        if (groupBy.Any(d => d is not (Dimension.Bot or Dimension.TenantId))) return groups;
+        if (filter.Values.Keys.Any(d => d is not (Dimension.Bot or Dimension.TenantId or Dimension.Type))) return groups;
+        if (filter.Get(Dimension.Type) is { } types && !types.Contains(EventType.Message.ToName())) return groups;
+        var byTenant = groupBy.Contains(Dimension.TenantId);
+        var byBot = groupBy.Contains(Dimension.Bot);
+        var totals = (await conversations.TotalsAsync(window.From, window.To, byTenant, byBot, filter.Get(Dimension.TenantId), filter.Get(Dimension.Bot), cancellationToken))
+            .ToDictionary(t => (byTenant ? t.TenantId : null, byBot ? t.Bot : null));
+        return [.. groups.Select(g =>
+        {
+            var key = (byTenant ? g.Key.GetValueOrDefault("tenant_id") : null, byBot ? g.Key.GetValueOrDefault("bot") : null);
+            var t = totals.TryGetValue(key, out var found) ? found.Totals : default;
+            return g with
+            {
+                Conversations = t.Conversations,
+                ResolutionRate = Rate(t.ResolutionRate),
+                ConversationQualityAvg = Rate(t.QualityAvg),
+                HandoffEffectiveness = Rate(t.HandoffEffectiveness),
+            };
+        })];
     }
 
     private static Dictionary<string, string?> KeyOf(RollupGroup group) =>

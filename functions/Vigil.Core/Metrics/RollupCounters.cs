@@ -145,7 +145,8 @@ public sealed class RollupCounters
     public void Add(in RollupEvent e)
     {
         Events++;
-        if (e.Series.Type != EventType.Feedback)
+        // Feedback and messages are not operations: they neither succeed nor fail, so error rates leave them out.
+        if (e.Series.Type is not (EventType.Feedback or EventType.Message))
         {
             Calls++;
             if (!e.Success)

@@ -16,7 +16,7 @@ public sealed record TimeSeriesResult(string Window, string Step, DateTimeOffset
 /// <summary>
 /// Answers GET /api/metrics/timeseries from the rollups: every bucket of every group, empty ones
 /// included (count 0, metrics null), each metric computed exactly as an alert rule computes it
-/// (<see cref="AlertMetrics.Compute"/>), so a chart and the rule watching it agree. Metrics that imply
+/// (<see cref="AlertMetrics.Compute(AlertMetric, RollupCounters, RollupCounters?)"/>), so a chart and the rule watching it agree. Metrics that imply
 /// an event type (tool_failure_rate, handoff_failure_rate, …) are computed over that type's events;
 /// cost_spike_ratio compares a bucket's cost with the bucket before it.
 /// </summary>

@@ -51,10 +51,19 @@ public sealed class TenancyWorld : IAsyncLifetime
             await Traffic.PostAllAsync(Admin, [
                 Events.LlmCall($"{tenant}-1", now.AddSeconds(-5), bot: bot, tenant: tenant),
                 Events.BotInteraction($"{tenant}-2", now.AddSeconds(-4), bot: bot, tenant: tenant),
+                new()
+                {
+                    ["event_id"] = $"{tenant}-3", ["type"] = "message", ["timestamp"] = Events.Ts(now.AddSeconds(-3)), ["bot"] = bot,
+                    ["tenant_id"] = tenant, ["conversation_id"] = Conversation, ["role"] = "user", ["text"] = "hello, thanks",
+                },
             ]);
         }
         await App.RunFunctionAsync("ComputeRollups");
+        await App.RunFunctionAsync("AnalyzeConversations");
     }
+
+    /// <summary>The conversation id every scope's tenant has a message in (so only the tenant tells them apart).</summary>
+    public const string Conversation = "matrix-conversation";
 
     public async Task DisposeAsync()
     {
