@@ -265,6 +265,50 @@ public class BudgetEvaluatorTests
     }
 
     [Fact]
+    public async Task The_notice_of_a_crossing_that_stopped_jobs_names_them()
+    {
+        var budget = Monthly(100m, At(100, "disable_batch_jobs")) with { BatchJobs = ["nightly"], Thresholds = [new(100, false, [new("disable_batch_jobs"), new("notify:email")])] };
+        var s = Create(100m, budget);
+        s.Budgets.DisablesJobs = ["nightly"];
+        await s.Evaluator.RunAsync(default);
+        var notice = Assert.Single(s.Sender.Sent).Notification;
+        Assert.Contains(notice.Facts, f => f is { Name: "Done", Value: "disable_batch_jobs; notify:email; disabled nightly" });
+    }
+
+    [Fact]
+    public async Task A_budget_that_only_notifies_stops_no_job_even_when_it_names_some()
+    {
+        var s = Create(100m, Monthly(100m, At(50, "notify:email")) with { BatchJobs = ["nightly"] });
+        s.Budgets.DisablesJobs = ["nightly"];
+        await s.Evaluator.RunAsync(default);
+        var recorded = Assert.Single(s.Budgets.Crossings);
+        Assert.True(recorded.ToDisable.IsEmpty);
+        Assert.Equal("notify:email", recorded.Crossing.Outcome);
+        Assert.Contains(Assert.Single(s.Sender.Sent).Notification.Facts, f => f is { Name: "Done", Value: "notify:email" });
+    }
+
+    [Fact]
+    public async Task A_retried_notice_states_the_budgets_amount_from_the_right_budget()
+    {
+        var other = Monthly(999m) with { Name = "other" };
+        var s = Create(0m, other, Monthly(100m), Monthly(555m) with { TenantId = "acme" });
+        var crossing = new ThresholdCrossing(null, "llm", PeriodStart, 50, false, Now.AddHours(-1), 50m, 150m, ["notify:email"], "notify:email", []);
+        s.Budgets.Stale.Add((crossing, new BudgetNotificationRecord(7, "email", DeliveryStatus.Pending, 0, null, null)));
+        await s.Evaluator.RunAsync(default);
+        Assert.Equal("Budget llm at 50% ($50.00 of $100.00)", Assert.Single(s.Sender.Sent).Notification.Title);
+    }
+
+    [Fact]
+    public async Task A_retried_notice_of_a_deleted_budget_still_goes_out()
+    {
+        var s = Create(0m);
+        var crossing = new ThresholdCrossing(null, "gone", PeriodStart, 50, false, Now.AddHours(-1), 50m, 150m, ["notify:email"], "notify:email", []);
+        s.Budgets.Stale.Add((crossing, new BudgetNotificationRecord(7, "email", DeliveryStatus.Pending, 0, null, null)));
+        await s.Evaluator.RunAsync(default);
+        Assert.Equal("Budget gone at 50% ($50.00 of $0.00)", Assert.Single(s.Sender.Sent).Notification.Title);
+    }
+
+    [Fact]
     public void The_timer_runs_every_five_minutes_by_default()
     {
         var s = Create(0m);
