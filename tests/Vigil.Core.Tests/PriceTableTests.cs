@@ -5,7 +5,8 @@ namespace Vigil.Core.Tests;
 
 public class PriceTableTests
 {
-    private static readonly PriceTable Defaults = new(new PricingOptions().Effective());
+    // Built per test, not in a static field: Stryker cannot switch mutants that run in a static initialiser.
+    private static PriceTable Defaults => new(new PricingOptions().Effective());
 
     private static TelemetryEvent Call(string model, long input, long output, long? cached = null, decimal? reported = null) => new()
     {
