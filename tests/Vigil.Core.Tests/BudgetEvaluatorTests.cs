@@ -100,6 +100,7 @@ public class BudgetEvaluatorTests
         public Task<IReadOnlyList<ConversationCost>> ConversationCostsAsync(DateTimeOffset from, DateTimeOffset to, MetricFilter filter, int limit, CancellationToken cancellationToken) =>
             throw new NotSupportedException();
         public Task<DateTimeOffset?> CompleteUpToAsync(CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<IReadOnlyList<RollupBucket>> QueryBucketsAsync(TimeSeriesQuery query, CancellationToken cancellationToken) => throw new NotSupportedException();
     }
 
     private sealed class Sender : INotificationSender
