@@ -449,9 +449,25 @@ async function explore(params) {
     return page;
   };
   const first = await load(null);
-  if (first.events.length === 0) return [form, empty(params.toString() ? "No events match. Widen the window or drop a filter." : NO_EVENTS())];
-  return [form, h("div", { class: "table-wrap" }, h("table", {},
+  const worst = params.toString() ? null : await worstConversations();
+  const lead = worst ? [worst] : [];
+  if (first.events.length === 0) return [...lead, form, empty(params.toString() ? "No events match. Widen the window or drop a filter." : NO_EVENTS())];
+  return [...lead, form, h("div", { class: "table-wrap" }, h("table", {},
     h("thead", {}, h("tr", {}, ["Time", "Type", "Bot", "Operation", "Duration", "OK", "Cost", "Conversation", "Trace"].map((c) => h("th", {}, c)))), table)), h("p"), more];
+}
+// The Friday review's question: which conversations of the week went worst (lowest quality first).
+async function worstConversations() {
+  let list;
+  try { list = (await api("/api/conversations?window=7d&sort=quality&limit=10")).conversations; }
+  catch (err) { if (err.status === 401) throw err; return null; }
+  const body = list.length === 0 ? empty("No scored conversations this week — send message events (see docs/conversations.md).")
+    : h("div", { class: "table-wrap" }, h("table", {}, h("thead", {}, h("tr", {}, ["Conversation", "Bots", "Started", "Messages", "Quality", "Sentiment", "Resolved"].map((c) => h("th", {}, c)))),
+      h("tbody", {}, list.map((c) => h("tr", {},
+        h("td", {}, h("a", { href: "#explore?conversation=" + encodeURIComponent(c.conversation_id), class: "worst-conversation" }, c.conversation_id)),
+        h("td", {}, (c.bots || []).join(" → ")), h("td", {}, time(c.started_at)), h("td", { class: "num" }, c.messages ?? "—"),
+        h("td", { class: "num" }, c.quality == null ? "—" : c.quality.toFixed(2)),
+        h("td", { class: "num" }, c.sentiment_average == null ? "—" : c.sentiment_average.toFixed(2)), h("td", {}, c.resolved ? "✓" : "—"))))));
+  return h("div", { class: "card", id: "worst-conversations" }, h("h2", {}, "Worst conversations this week"), body);
 }
 function eventRow(e) {
   const conv = e.conversation_id ? h("a", { href: "#explore?conversation=" + encodeURIComponent(e.conversation_id), class: "conversation-link" }, e.conversation_id) : "—";

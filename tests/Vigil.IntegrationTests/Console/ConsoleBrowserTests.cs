@@ -17,8 +17,8 @@ public class ConsoleBrowserTests(ConsoleSite site) : IClassFixture<ConsoleSite>
             Assert.Equal(6, points.Length);
             Assert.All(points, p => Assert.True(p > 0, "every chart has points: " + string.Join(",", points)));
             Assert.True(await page.Locator("#charts path.line").CountAsync() >= 6);
-            // 120 calls, a feedback event and the batch job's call.
-            Assert.Equal("122", (await page.TextContentAsync("#stat-events"))!.Replace(",", "", StringComparison.Ordinal));
+            // 120 calls, a feedback event, the batch job's call and the unhappy exchange's four messages.
+            Assert.Equal("126", (await page.TextContentAsync("#stat-events"))!.Replace(",", "", StringComparison.Ordinal));
             // Times are the viewer's, with UTC on hover.
             Assert.EndsWith("(UTC)", await page.Locator("time").First.GetAttributeAsync("title"), StringComparison.Ordinal);
         });
@@ -97,6 +97,20 @@ public class ConsoleBrowserTests(ConsoleSite site) : IClassFixture<ConsoleSite>
             // The oldest of its events is buyer_bot's (i = 5, 150 s ago), then lead_bot's.
             Assert.Equal("buyer_bot → lead_bot", await page.TextContentAsync(".conversation-bots"));
             Assert.Equal(7, await page.Locator("#page tbody tr").CountAsync());
+        });
+    }
+
+    [Fact]
+    public async Task Explore_lists_the_worst_conversations_of_the_week_by_quality_and_opens_one()
+    {
+        var page = await site.SignInAsync(site.ReadKey, "#explore");
+        await ConsoleSite.WithScreenshotOnFailureAsync(page, "explore-worst", async () =>
+        {
+            var worst = page.Locator("#worst-conversations a.worst-conversation", new() { HasText = ConsoleSite.WorstConversation });
+            await worst.WaitForAsync();
+            await worst.ClickAsync();
+            await page.Locator("#conversation").WaitForAsync();
+            Assert.Equal("support_bot", await page.TextContentAsync(".conversation-bots"));
         });
     }
 

@@ -16,6 +16,8 @@ public sealed class ConsoleSite : IAsyncLifetime
     public const string ChromiumPath = "/usr/bin/chromium";
     public const string Conversation = "conv-console-1";
 
+    public const string WorstConversation = "conv-console-unhappy";
+
     private LocalHostProcess.Running? _host;
     private IPlaywright? _playwright;
 
@@ -62,6 +64,14 @@ public sealed class ConsoleSite : IAsyncLifetime
             ["conversation_id"] = Conversation, ["rating"] = "negative" });
         await PostAsync(admin, "/api/events", Events.Batch(events));
 
+        // A short, unhappy support exchange: the week's worst conversation once scored.
+        string[] exchange = ["my order never arrived and I am angry", "Sorry to hear that. Can you share the order number?", "this is terrible, nobody helps", "I understand. Let me check."];
+        await PostAsync(admin, "/api/events", Events.Batch(exchange.Select((text, i) => new Dictionary<string, object?>
+        {
+            ["event_id"] = $"m-{i}", ["type"] = "message", ["timestamp"] = Events.Ts(now.AddSeconds(-40 + (i * 10))), ["bot"] = "support_bot",
+            ["conversation_id"] = WorstConversation, ["role"] = i % 2 == 0 ? "user" : "bot", ["text"] = text,
+        })));
+
         await PutAsync(admin, "/api/batch-jobs/nightly-summaries", """{"description":"Summaries of yesterday's conversations"}""");
         await PutAsync(admin, "/api/budgets/console-budget", """
             {"amount_usd":50,"period":"monthly","filters":{"batch_job":"nightly-summaries"},
@@ -83,6 +93,7 @@ public sealed class ConsoleSite : IAsyncLifetime
         await PostAsync(admin, "/admin/functions/ComputeRollups", "{}");
         await PostAsync(admin, "/admin/functions/EvaluateAlerts", "{}");
         await PostAsync(admin, "/admin/functions/EvaluateBudgets", "{}");
+        await PostAsync(admin, "/admin/functions/AnalyzeConversations", "{}");
 
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new() { ExecutablePath = ChromiumPath, Headless = true, Args = ["--no-sandbox"] });
