@@ -99,7 +99,7 @@ public class AlertMetricsTests
     [Fact]
     public void Only_counts_and_sums_ignore_min_samples()
     {
-        AlertMetric[] counts = [AlertMetric.EventCount, AlertMetric.BlockedHandoffs, AlertMetric.CostUsd, AlertMetric.UnpricedCalls];
+        AlertMetric[] counts = [AlertMetric.Conversations, AlertMetric.EventCount, AlertMetric.BlockedHandoffs, AlertMetric.CostUsd, AlertMetric.UnpricedCalls];
         foreach (var metric in Enum.GetValues<AlertMetric>()) Assert.Equal(counts.Contains(metric), metric.IsCount());
     }
 }
