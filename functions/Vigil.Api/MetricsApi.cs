@@ -48,8 +48,9 @@ public sealed class MetricsApi(ApiGate gate, MetricsService metrics, TimeSeriesS
         var metricList = new List<AlertMetric>();
         foreach (var name in (q.List("metric") ?? ["event_count"]).Distinct(StringComparer.Ordinal))
         {
-            if (AlertNames.TryParseMetric(name, out var metric)) metricList.Add(metric);
-            else q.Errors.Add("metric", $"'{name}' is not a metric; use {string.Join(", ", AlertNames.MetricNames)} (comma-separated for several).");
+            if (!AlertNames.TryParseMetric(name, out var metric)) q.Errors.Add("metric", $"'{name}' is not a metric; use {string.Join(", ", AlertNames.MetricNames)} (comma-separated for several).");
+            else if (metric.IsConversation()) q.Errors.Add("metric", $"'{name}' is a conversation metric: read it from /api/metrics/summary or /api/conversations; the time series is drawn from the event rollups.");
+            else metricList.Add(metric);
         }
         var groupBy = q.List("group_by") is null ? [] : q.GroupBy(TimeSeriesGroups, "bot");
         var (filter, forbidden) = q.Filter(principal!);

@@ -48,6 +48,8 @@ public static class AlertMetrics
         AlertMetric.QualityScoreAvg => new(c.QualityScoreAvg, c.QualityCount),
         AlertMetric.DegradationRate => new(c.DegradationRate, c.DegradationKnown),
         AlertMetric.SatisfactionRate => new(c.SatisfactionRate, c.Positive + c.Negative),
-        _ => new(c.Unpriced, c.CostEvents),
+        AlertMetric.UnpricedCalls => new(c.Unpriced, c.CostEvents),
+        // Conversation metrics come from the scored conversations (the other overload), never from rollups.
+        _ => new(null, 0),
     };
 }
