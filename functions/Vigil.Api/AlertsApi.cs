@@ -17,19 +17,15 @@ public sealed class AlertsApi(ApiGate gate, IAlertRuleStore rules, IAlertStore a
 {
     public Task<IResult> ListRulesAsync(HttpContext context) => gate.RunAsync(context, Permission.Read, async (principal, cancellationToken) =>
     {
-        var q = new QueryReader(context.Request.Query, ["tenant_id"]);
-        var (scope, forbidden) = Tenancy.List(principal!, Tenancy.Requested(q));
-        if (forbidden is not null) return forbidden;
-        if (q.Errors.Any) return q.Errors.ToProblem();
+        var (scope, problem) = Tenancy.ListFromQuery(context, principal!);
+        if (problem is not null) return problem;
         return ApiResults.Json(new { rules = (await rules.ListAsync(scope, cancellationToken)).Select(RuleView) });
     });
 
     public Task<IResult> GetRuleAsync(HttpContext context, string name) => gate.RunAsync(context, Permission.Read, async (principal, cancellationToken) =>
     {
-        var q = new QueryReader(context.Request.Query, ["tenant_id"]);
-        var (tenant, forbidden) = Tenancy.Address(principal!, Tenancy.Requested(q));
-        if (forbidden is not null) return forbidden;
-        if (q.Errors.Any) return q.Errors.ToProblem();
+        var (tenant, problem) = Tenancy.AddressFromQuery(context, principal!);
+        if (problem is not null) return problem;
         return await rules.GetAsync(tenant, name, cancellationToken) is { } rule ? ApiResults.Json(RuleView(rule)) : NoRule(name);
     });
 
@@ -59,10 +55,8 @@ public sealed class AlertsApi(ApiGate gate, IAlertRuleStore rules, IAlertStore a
 
     public Task<IResult> DeleteRuleAsync(HttpContext context, string name) => gate.RunAsync(context, Permission.Admin, async (principal, cancellationToken) =>
     {
-        var q = new QueryReader(context.Request.Query, ["tenant_id"]);
-        var (tenant, forbidden) = Tenancy.Address(principal!, Tenancy.Requested(q));
-        if (forbidden is not null) return forbidden;
-        if (q.Errors.Any) return q.Errors.ToProblem();
+        var (tenant, problem) = Tenancy.AddressFromQuery(context, principal!);
+        if (problem is not null) return problem;
         return await rules.DeleteAsync(tenant, name, cancellationToken) ? Results.NoContent() : NoRule(name);
     });
 
@@ -72,10 +66,8 @@ public sealed class AlertsApi(ApiGate gate, IAlertRuleStore rules, IAlertStore a
 
     private Task<IResult> SetEnabledAsync(HttpContext context, string name, bool enabled) => gate.RunAsync(context, Permission.Admin, async (principal, cancellationToken) =>
     {
-        var q = new QueryReader(context.Request.Query, ["tenant_id"]);
-        var (tenant, forbidden) = Tenancy.Address(principal!, Tenancy.Requested(q));
-        if (forbidden is not null) return forbidden;
-        if (q.Errors.Any) return q.Errors.ToProblem();
+        var (tenant, problem) = Tenancy.AddressFromQuery(context, principal!);
+        if (problem is not null) return problem;
         return await rules.SetEnabledAsync(tenant, name, enabled, time.GetUtcNow(), cancellationToken) is { } rule ? ApiResults.Json(RuleView(rule)) : NoRule(name);
     });
 

@@ -45,20 +45,16 @@ public sealed class BatchJobsApi(ApiGate gate, IBatchJobStore jobs, BudgetServic
     public Task<IResult> ListJobsAsync(HttpContext context) =>
         gate.RunAsync(context, Permission.Read, async (principal, cancellationToken) =>
         {
-            var q = new QueryReader(context.Request.Query, ["tenant_id"]);
-            var (scope, forbidden) = Tenancy.List(principal!, Tenancy.Requested(q));
-            if (forbidden is not null) return forbidden;
-            if (q.Errors.Any) return q.Errors.ToProblem();
+            var (scope, problem) = Tenancy.ListFromQuery(context, principal!);
+            if (problem is not null) return problem;
             return ApiResults.Json(new { batch_jobs = (await jobs.ListAsync(scope, cancellationToken)).Select(j => JobView(j, null)) });
         });
 
     public Task<IResult> GetJobAsync(HttpContext context, string name) =>
         gate.RunAsync(context, Permission.Read, async (principal, cancellationToken) =>
         {
-            var q = new QueryReader(context.Request.Query, ["tenant_id"]);
-            var (tenant, forbidden) = Tenancy.Address(principal!, Tenancy.Requested(q));
-            if (forbidden is not null) return forbidden;
-            if (q.Errors.Any) return q.Errors.ToProblem();
+            var (tenant, problem) = Tenancy.AddressFromQuery(context, principal!);
+            if (problem is not null) return problem;
             return await jobs.GetAsync(tenant, name, cancellationToken) is { } job
                 ? ApiResults.Json(await JobViewAsync(job, cancellationToken))
                 : NoJob(name);

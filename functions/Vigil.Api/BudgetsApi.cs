@@ -36,10 +36,8 @@ public sealed class BudgetsApi(ApiGate gate, IBudgetStore budgets, BudgetService
     public Task<IResult> ListBudgetsAsync(HttpContext context) =>
         gate.RunAsync(context, Permission.Read, async (principal, cancellationToken) =>
         {
-            var q = new QueryReader(context.Request.Query, ["tenant_id"]);
-            var (scope, forbidden) = Tenancy.List(principal!, Tenancy.Requested(q));
-            if (forbidden is not null) return forbidden;
-            if (q.Errors.Any) return q.Errors.ToProblem();
+            var (scope, problem) = Tenancy.ListFromQuery(context, principal!);
+            if (problem is not null) return problem;
             var list = new List<object>();
             foreach (var budget in await budgets.ListAsync(scope, cancellationToken))
             {
@@ -51,10 +49,8 @@ public sealed class BudgetsApi(ApiGate gate, IBudgetStore budgets, BudgetService
     public Task<IResult> GetBudgetAsync(HttpContext context, string name) =>
         gate.RunAsync(context, Permission.Read, async (principal, cancellationToken) =>
         {
-            var q = new QueryReader(context.Request.Query, ["tenant_id"]);
-            var (tenant, forbidden) = Tenancy.Address(principal!, Tenancy.Requested(q));
-            if (forbidden is not null) return forbidden;
-            if (q.Errors.Any) return q.Errors.ToProblem();
+            var (tenant, problem) = Tenancy.AddressFromQuery(context, principal!);
+            if (problem is not null) return problem;
             return await budgets.GetAsync(tenant, name, cancellationToken) is { } budget
                 ? ApiResults.Json(View(await service.StatusAsync(budget, cancellationToken)))
                 : Problems.NotFound($"No budget '{name}'.");
@@ -63,10 +59,8 @@ public sealed class BudgetsApi(ApiGate gate, IBudgetStore budgets, BudgetService
     public Task<IResult> DeleteBudgetAsync(HttpContext context, string name) =>
         gate.RunAsync(context, Permission.Admin, async (principal, cancellationToken) =>
         {
-            var q = new QueryReader(context.Request.Query, ["tenant_id"]);
-            var (tenant, forbidden) = Tenancy.Address(principal!, Tenancy.Requested(q));
-            if (forbidden is not null) return forbidden;
-            if (q.Errors.Any) return q.Errors.ToProblem();
+            var (tenant, problem) = Tenancy.AddressFromQuery(context, principal!);
+            if (problem is not null) return problem;
             return await budgets.DeleteAsync(tenant, name, cancellationToken)
                 ? Results.NoContent()
                 : Problems.NotFound($"No budget '{name}'.");

@@ -18,20 +18,16 @@ public sealed class EscalationPoliciesApi(ApiGate gate, IEscalationPolicyStore p
 
     public Task<IResult> ListAsync(HttpContext context) => gate.RunAsync(context, Permission.Read, async (principal, cancellationToken) =>
     {
-        var q = new QueryReader(context.Request.Query, ["tenant_id"]);
-        var (scope, forbidden) = Tenancy.List(principal!, Tenancy.Requested(q));
-        if (forbidden is not null) return forbidden;
-        if (q.Errors.Any) return q.Errors.ToProblem();
+        var (scope, problem) = Tenancy.ListFromQuery(context, principal!);
+        if (problem is not null) return problem;
         // Global policies, which a tenant's rules may still name, are visible to unbound keys only, like every global object.
         return ApiResults.Json(new { policies = (await policies.ListAsync(scope, cancellationToken)).Select(View) });
     });
 
     public Task<IResult> GetAsync(HttpContext context, string name) => gate.RunAsync(context, Permission.Read, async (principal, cancellationToken) =>
     {
-        var q = new QueryReader(context.Request.Query, ["tenant_id"]);
-        var (tenant, forbidden) = Tenancy.Address(principal!, Tenancy.Requested(q));
-        if (forbidden is not null) return forbidden;
-        if (q.Errors.Any) return q.Errors.ToProblem();
+        var (tenant, problem) = Tenancy.AddressFromQuery(context, principal!);
+        if (problem is not null) return problem;
         return await policies.GetAsync(tenant, name, cancellationToken) is { } policy ? ApiResults.Json(View(policy)) : NoPolicy(name);
     });
 
@@ -87,10 +83,8 @@ public sealed class EscalationPoliciesApi(ApiGate gate, IEscalationPolicyStore p
 
     public Task<IResult> DeleteAsync(HttpContext context, string name) => gate.RunAsync(context, Permission.Admin, async (principal, cancellationToken) =>
     {
-        var q = new QueryReader(context.Request.Query, ["tenant_id"]);
-        var (tenant, forbidden) = Tenancy.Address(principal!, Tenancy.Requested(q));
-        if (forbidden is not null) return forbidden;
-        if (q.Errors.Any) return q.Errors.ToProblem();
+        var (tenant, problem) = Tenancy.AddressFromQuery(context, principal!);
+        if (problem is not null) return problem;
         if (tenant is null && name == EscalationPolicy.DefaultName)
         {
             return Problems.Conflict("The global default policy is what every rule without escalation_policy uses; replace it with PUT instead.");

@@ -42,10 +42,8 @@ public sealed class KeysApi(ApiGate gate, ApiKeyService keys)
 
     public Task<IResult> ListAsync(HttpContext context) => gate.RunAsync(context, Permission.Admin, async (principal, cancellationToken) =>
     {
-        var q = new QueryReader(context.Request.Query, ["tenant_id"]);
-        var (scope, forbidden) = Tenancy.List(principal!, Tenancy.Requested(q));
-        if (forbidden is not null) return forbidden;
-        if (q.Errors.Any) return q.Errors.ToProblem();
+        var (scope, problem) = Tenancy.ListFromQuery(context, principal!);
+        if (problem is not null) return problem;
         var list = await keys.ListAsync(scope, cancellationToken);
         return ApiResults.Json(new { keys = list.Select(k => new KeyView(k.Id, k.Name, k.Role.ToName(), k.TenantId, k.CreatedAt, k.CreatedBy, k.RevokedAt)) });
     });

@@ -90,10 +90,8 @@ public sealed class MetricsApi(ApiGate gate, MetricsService metrics, TimeSeriesS
 
     public Task<IResult> ListSlaTargetsAsync(HttpContext context) => gate.RunAsync(context, Permission.Read, async (principal, cancellationToken) =>
     {
-        var q = new QueryReader(context.Request.Query, ["tenant_id"]);
-        var (scope, forbidden) = Tenancy.List(principal!, Tenancy.Requested(q));
-        if (forbidden is not null) return forbidden;
-        if (q.Errors.Any) return q.Errors.ToProblem();
+        var (scope, problem) = Tenancy.ListFromQuery(context, principal!);
+        if (problem is not null) return problem;
         var targets = await slaTargets.ListAsync(scope, cancellationToken);
         return ApiResults.Json(new { targets = targets.Select(View) });
     });
@@ -127,10 +125,8 @@ public sealed class MetricsApi(ApiGate gate, MetricsService metrics, TimeSeriesS
 
     public Task<IResult> DeleteSlaTargetAsync(HttpContext context, string bot, string operation) => gate.RunAsync(context, Permission.Admin, async (principal, cancellationToken) =>
     {
-        var q = new QueryReader(context.Request.Query, ["tenant_id"]);
-        var (tenant, forbidden) = Tenancy.Address(principal!, Tenancy.Requested(q));
-        if (forbidden is not null) return forbidden;
-        if (q.Errors.Any) return q.Errors.ToProblem();
+        var (tenant, problem) = Tenancy.AddressFromQuery(context, principal!);
+        if (problem is not null) return problem;
         return await slaTargets.DeleteAsync(tenant, bot, operation, cancellationToken)
             ? Results.NoContent()
             : Problems.NotFound($"No SLA target for bot '{bot}' and operation '{operation}'.");

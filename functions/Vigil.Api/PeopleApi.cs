@@ -17,19 +17,15 @@ public sealed partial class PeopleApi(ApiGate gate, IOnCallStore store, TimeProv
 
     public Task<IResult> ListAsync(HttpContext context) => gate.RunAsync(context, Permission.Read, async (principal, cancellationToken) =>
     {
-        var q = new QueryReader(context.Request.Query, ["tenant_id"]);
-        var (scope, forbidden) = Tenancy.List(principal!, Tenancy.Requested(q));
-        if (forbidden is not null) return forbidden;
-        if (q.Errors.Any) return q.Errors.ToProblem();
+        var (scope, problem) = Tenancy.ListFromQuery(context, principal!);
+        if (problem is not null) return problem;
         return ApiResults.Json(new { people = (await store.ListPeopleAsync(scope, cancellationToken)).Select(View) });
     });
 
     public Task<IResult> GetAsync(HttpContext context, string id) => gate.RunAsync(context, Permission.Read, async (principal, cancellationToken) =>
     {
-        var q = new QueryReader(context.Request.Query, ["tenant_id"]);
-        var (tenant, forbidden) = Tenancy.Address(principal!, Tenancy.Requested(q));
-        if (forbidden is not null) return forbidden;
-        if (q.Errors.Any) return q.Errors.ToProblem();
+        var (tenant, problem) = Tenancy.AddressFromQuery(context, principal!);
+        if (problem is not null) return problem;
         return await store.GetPersonAsync(tenant, id, cancellationToken) is { } person ? ApiResults.Json(View(person)) : NoPerson(id);
     });
 
@@ -75,10 +71,8 @@ public sealed partial class PeopleApi(ApiGate gate, IOnCallStore store, TimeProv
 
     public Task<IResult> DeleteAsync(HttpContext context, string id) => gate.RunAsync(context, Permission.Admin, async (principal, cancellationToken) =>
     {
-        var q = new QueryReader(context.Request.Query, ["tenant_id"]);
-        var (tenant, forbidden) = Tenancy.Address(principal!, Tenancy.Requested(q));
-        if (forbidden is not null) return forbidden;
-        if (q.Errors.Any) return q.Errors.ToProblem();
+        var (tenant, problem) = Tenancy.AddressFromQuery(context, principal!);
+        if (problem is not null) return problem;
         var (deleted, usedBy) = await store.DeletePersonAsync(tenant, id, cancellationToken);
         if (usedBy.Count > 0)
         {

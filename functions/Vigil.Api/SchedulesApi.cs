@@ -19,18 +19,17 @@ public sealed class SchedulesApi(ApiGate gate, IOnCallStore store, TimeProvider 
 
     public Task<IResult> ListAsync(HttpContext context) => gate.RunAsync(context, Permission.Read, async (principal, cancellationToken) =>
     {
-        var q = new QueryReader(context.Request.Query, ["tenant_id"]);
-        var (scope, forbidden) = Tenancy.List(principal!, Tenancy.Requested(q));
-        if (forbidden is not null) return forbidden;
-        if (q.Errors.Any) return q.Errors.ToProblem();
+        var (scope, problem) = Tenancy.ListFromQuery(context, principal!);
+        if (problem is not null) return problem;
         var now = time.GetUtcNow();
         return ApiResults.Json(new { schedules = (await store.ListSchedulesAsync(scope, cancellationToken)).Select(s => View(s, now)) });
     });
 
     public Task<IResult> GetAsync(HttpContext context, string name) => gate.RunAsync(context, Permission.Read, async (principal, cancellationToken) =>
     {
-        var (schedule, problem) = await FindAsync(context, principal!, name, cancellationToken);
-        return problem ?? ApiResults.Json(View(schedule!, time.GetUtcNow()));
+        var (tenant, problem) = Tenancy.AddressFromQuery(context, principal!);
+        if (problem is not null) return problem;
+        return await store.GetScheduleAsync(tenant, name, cancellationToken) is { } schedule ? ApiResults.Json(View(schedule, time.GetUtcNow())) : NoSchedule(name);
     });
 
     public Task<IResult> OnCallAsync(HttpContext context, string name) => gate.RunAsync(context, Permission.Read, async (principal, cancellationToken) =>
@@ -113,21 +112,10 @@ public sealed class SchedulesApi(ApiGate gate, IOnCallStore store, TimeProvider 
 
     public Task<IResult> DeleteAsync(HttpContext context, string name) => gate.RunAsync(context, Permission.Admin, async (principal, cancellationToken) =>
     {
-        var q = new QueryReader(context.Request.Query, ["tenant_id"]);
-        var (tenant, forbidden) = Tenancy.Address(principal!, Tenancy.Requested(q));
-        if (forbidden is not null) return forbidden;
-        if (q.Errors.Any) return q.Errors.ToProblem();
+        var (tenant, problem) = Tenancy.AddressFromQuery(context, principal!);
+        if (problem is not null) return problem;
         return await store.DeleteScheduleAsync(tenant, name, cancellationToken) ? Results.NoContent() : NoSchedule(name);
     });
-
-    private async Task<(OnCallSchedule? Schedule, ProblemResult? Problem)> FindAsync(HttpContext context, ApiPrincipal principal, string name, CancellationToken cancellationToken)
-    {
-        var q = new QueryReader(context.Request.Query, ["tenant_id"]);
-        var (tenant, forbidden) = Tenancy.Address(principal, Tenancy.Requested(q));
-        if (forbidden is not null) return (null, forbidden);
-        if (q.Errors.Any) return (null, q.Errors.ToProblem());
-        return await store.GetScheduleAsync(tenant, name, cancellationToken) is { } schedule ? (schedule, null) : (null, NoSchedule(name));
-    }
 
     private static List<ScheduleOverride> Overrides(JsonElement body, FieldErrors errors)
     {

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Http;
 using Vigil.Core;
 using Vigil.Core.Auth;
 
@@ -30,6 +31,25 @@ public static class Tenancy
     /// <summary>The scope a route that names one object addresses: the key's tenant, or for an unbound key the one requested (null: global).</summary>
     public static (string? Tenant, ProblemResult? Forbidden) Address(ApiPrincipal principal, string? requested) =>
         principal.TenantId is { } bound ? (bound, ApiGate.CheckTenant(principal, requested)) : (requested, null);
+
+    /// <summary>
+    /// <see cref="Address"/> for a route whose only query parameter is <c>?tenant_id=</c>: the scope,
+    /// or the problem to answer (403 for another tenant, then 400 for a bad or unknown parameter).
+    /// </summary>
+    public static (string? Tenant, ProblemResult? Problem) AddressFromQuery(HttpContext context, ApiPrincipal principal)
+    {
+        var q = new QueryReader(context.Request.Query, ["tenant_id"]);
+        var (tenant, forbidden) = Address(principal, Requested(q));
+        return (tenant, forbidden ?? (q.Errors.Any ? q.Errors.ToProblem() : null));
+    }
+
+    /// <summary><see cref="List"/> for a list whose only query parameter is <c>?tenant_id=</c>.</summary>
+    public static (TenantScope Scope, ProblemResult? Problem) ListFromQuery(HttpContext context, ApiPrincipal principal)
+    {
+        var q = new QueryReader(context.Request.Query, ["tenant_id"]);
+        var (scope, forbidden) = List(principal, Requested(q));
+        return (scope, forbidden ?? (q.Errors.Any ? q.Errors.ToProblem() : null));
+    }
 
     /// <summary>What a list shows: the key's tenant; for an unbound key every scope, or the tenant requested.</summary>
     public static (TenantScope Scope, ProblemResult? Forbidden) List(ApiPrincipal principal, string? requested) =>
