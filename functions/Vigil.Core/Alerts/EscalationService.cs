@@ -62,13 +62,16 @@ public sealed partial class EscalationService(
             return new StepOutcome(StepResult.Held, until);
         }
 
+        // Made before the step is recorded: once recorded, a failure here would leave the step sent
+        // in the database but never delivered.
+        var ackLink = await ackLinks.LinkAsync(alertId, cancellationToken);
         var records = await alerts.RecordStepAsync(alertId, step, sends, now, cancellationToken);
         if (records.Count == 0) return new StepOutcome(StepResult.AlreadySent);
         LogStepSent(logger, alert.Rule, alert.GroupText, step.Level, string.Join(", ", records.Select(r => r.Channel)));
         var message = new AlertMessage(alert with { EscalationLevel = step.Level, EscalationStep = step.Sequence }, step.Level, NotificationKind.Trigger, AckUrl(alertId))
         {
             LevelCount = alert.Plan?.LevelCount ?? step.Level,
-            AckLink = await ackLinks.LinkAsync(alertId, cancellationToken),
+            AckLink = ackLink,
             Recipients = people,
         };
         await DeliverAsync(message, records, cancellationToken);
