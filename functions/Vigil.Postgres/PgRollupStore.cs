@@ -8,10 +8,10 @@ using Vigil.Core.Metrics;
 namespace Vigil.Postgres;
 
 /// <summary>
-/// The rollup tables (rollup_minute, rollup_hour, rollup_day, conversation_cost_minute,
+/// The rollup tables (rollup_minute, rollup_5m, rollup_hour, rollup_day, conversation_cost_minute,
 /// rollup_pending, rollup_state). A run claims the minutes marked by ingestion, recomputes them from
 /// the raw events (sketches are built here, in .NET, from the same code that reads them), then
-/// re-merges the hours and days they belong to. Each chunk is one transaction under an advisory
+/// re-merges the five-minute rows, hours and days they belong to. Each chunk is one transaction under an advisory
 /// lock, so two hosts take turns instead of double counting, and a crash mid-chunk rolls the
 /// claim back. Recomputing replaces rows, so a second run of the same minute changes nothing.
 /// </summary>
@@ -49,6 +49,10 @@ public sealed class PgRollupStore(NpgsqlDataSource dataSource) : IRollupStore
                 break;
             }
             eventsRead += await RecomputeMinutesAsync(connection, tx, claimed, cancellationToken);
+            // Five-minute rows serve time series at 5/10/15/30-minute steps and the edges of windows;
+            // hours stay merged from minutes, so they never depend on the newer level being complete.
+            var fiveMinuteBuckets = claimed.Select(m => Align.Floor(m, Resolution.FiveMinutes)).Distinct().ToArray();
+            await RecomputeLevelAsync(connection, tx, "rollup_minute", "rollup_5m", Resolution.FiveMinutes, fiveMinuteBuckets, cancellationToken);
             var hourBuckets = claimed.Select(m => Align.Floor(m, Resolution.Hour)).Distinct().ToArray();
             await RecomputeLevelAsync(connection, tx, "rollup_minute", "rollup_hour", Resolution.Hour, hourBuckets, cancellationToken);
             var dayBuckets = hourBuckets.Select(h => Align.Floor(h, Resolution.Day)).Distinct().ToArray();
@@ -148,10 +152,16 @@ public sealed class PgRollupStore(NpgsqlDataSource dataSource) : IRollupStore
         return read;
     }
 
-    /// <summary>Rebuilds the given hour (or day) buckets by merging the level below.</summary>
+    /// <summary>Rebuilds the given five-minute, hour or day buckets by merging a finer level.</summary>
     private static async Task RecomputeLevelAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string source, string target, Resolution resolution, DateTimeOffset[] buckets, CancellationToken cancellationToken)
     {
-        var interval = resolution == Resolution.Hour ? "1 hour" : "1 day";
+        var interval = resolution switch
+        {
+            Resolution.FiveMinutes => "5 minutes",
+            Resolution.Hour => "1 hour",
+            Resolution.Day => "1 day",
+            _ => throw new ArgumentOutOfRangeException(nameof(resolution)),
+        };
         var utc = buckets.Select(b => b.UtcDateTime).ToArray();
         await ExecuteAsync(connection, tx, $"DELETE FROM {target} WHERE bucket = ANY($1)", cancellationToken, utc);
         await using var command = new NpgsqlCommand($"""
@@ -360,6 +370,7 @@ public sealed class PgRollupStore(NpgsqlDataSource dataSource) : IRollupStore
     private static string Table(Resolution resolution) => resolution switch
     {
         Resolution.Minute => "rollup_minute",
+        Resolution.FiveMinutes => "rollup_5m",
         Resolution.Hour => "rollup_hour",
         _ => "rollup_day",
     };
