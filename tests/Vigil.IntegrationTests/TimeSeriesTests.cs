@@ -105,7 +105,8 @@ public class TimeSeriesTests
     [InlineData("window=1h&step=90s", "step")]
     [InlineData("window=1h&step=2d", "step")]
     [InlineData("window=1h&metric=latency_p42", "metric")]
-    [InlineData("window=1h&metric=resolution_rate", "metric")]
+    [InlineData("window=1h&metric=resolution_rate&group_by=model", "group_by")]
+    [InlineData("window=1h&metric=event_count,handoff_effectiveness&model=gpt-4o", "model")]
     [InlineData("window=1h&group_by=conversation_id", "group_by")]
     [InlineData("window=30d&step=30m", "step")]
     public async Task Invalid_queries_are_400_naming_the_parameter(string query, string field)
