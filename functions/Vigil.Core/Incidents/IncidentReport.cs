@@ -17,7 +17,7 @@ public sealed record IncidentReport(DateTimeOffset From, DateTimeOffset To, Inci
 {
     /// <summary>
     /// Pure: the report from the facts, the acknowledge target of each priority and the time it is
-    /// read at. Groups come most incidents first, then by key, so the worst offender leads.
+    /// read at. Groups come most incidents first, then by key (a null key last), so the worst offender leads.
     /// </summary>
     public static IncidentReport Compute(IEnumerable<IncidentFact> facts, Func<Priority, TimeSpan> ackTarget, DateTimeOffset now,
         DateTimeOffset from, DateTimeOffset to, IncidentGrouping? groupBy)
@@ -28,7 +28,7 @@ public sealed record IncidentReport(DateTimeOffset From, DateTimeOffset To, Inci
             : inWindow.GroupBy(f => KeyText(f, g), StringComparer.Ordinal)
                 .Select(x => new IncidentGroup(KeyOf(x.First(), g), Figures(x, ackTarget, now)))
                 .OrderByDescending(x => x.Figures.Count)
-                .ThenBy(x => string.Join('|', x.Key.Values.Select(v => v ?? "")), StringComparer.Ordinal)
+                .ThenBy(x => string.Join('|', x.Key.Values.Select(v => v ?? "\uffff")), StringComparer.Ordinal)
                 .ToList();
         return new IncidentReport(from, to, groupBy, Figures(inWindow, ackTarget, now), groups);
     }
