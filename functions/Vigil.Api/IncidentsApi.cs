@@ -16,6 +16,8 @@ public sealed class IncidentsApi(ApiGate gate, IPostmortemStore postmortems, Inc
     /// <summary>The longest window the report takes: a year and a month, for year-over-year reviews.</summary>
     public static readonly TimeSpan LongestWindow = TimeSpan.FromDays(400);
 
+    public static readonly TimeSpan ShortestWindow = TimeSpan.FromMinutes(1);
+
     private static readonly string[] PostmortemFields = ["summary", "impact", "root_cause", "resolution", "prevention", "action_items", "written_by"];
 
     public Task<IResult> PutPostmortemAsync(HttpContext context, string id) => gate.RunAsync(context, Permission.Acknowledge, async (principal, cancellationToken) =>
@@ -35,7 +37,7 @@ public sealed class IncidentsApi(ApiGate gate, IPostmortemStore postmortems, Inc
     {
         var q = new QueryReader(context.Request.Query, ["window", "group_by", "tenant_id"]);
         var windowText = q.Get("window") ?? "30d";
-        if (!DurationText.TryParse(windowText, out var window) || window <= TimeSpan.Zero || window > LongestWindow)
+        if (!DurationText.TryParse(windowText, out var window) || window < ShortestWindow || window > LongestWindow)
         {
             q.Errors.Add("window", $"window must be a duration from 1m to 400d, such as 7d, 30d or 90d (got '{windowText}').");
         }

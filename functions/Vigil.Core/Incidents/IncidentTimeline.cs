@@ -16,23 +16,23 @@ public static class IncidentTimeline
         var entries = new List<TimelineEntry>();
         if (alert.BreachStartedAt is { } breach)
         {
-            entries.Add(new(breach, "breach_started", TimelineEntry.Vigil, $"first minute the rollups saw {alert.Metric} {alert.Comparator} {alert.Threshold:0.###}"));
+            entries.Add(new(breach, "breach_started", TimelineEntry.VigilActor, $"first minute the rollups saw {alert.Metric} {alert.Comparator} {alert.Threshold:0.###}"));
         }
         foreach (var t in transitions)
         {
             var (name, actor) = t.To switch
             {
-                AlertState.Pending => ("pending", TimelineEntry.Vigil),
-                AlertState.Firing => ("fired", TimelineEntry.Vigil),
-                AlertState.Acknowledged => ("acknowledged", alert.AcknowledgedBy ?? TimelineEntry.Vigil),
-                _ => ("resolved", alert.ResolvedBy ?? TimelineEntry.Vigil),
+                AlertState.Pending => ("pending", TimelineEntry.VigilActor),
+                AlertState.Firing => ("fired", TimelineEntry.VigilActor),
+                AlertState.Acknowledged => ("acknowledged", alert.AcknowledgedBy ?? TimelineEntry.VigilActor),
+                _ => ("resolved", alert.ResolvedBy ?? TimelineEntry.VigilActor),
             };
             entries.Add(new(t.At, name, actor, t.Detail));
         }
         foreach (var step in alert.Notifications.Where(n => n.Kind == NotificationKind.Trigger && n.Step is not null).GroupBy(n => n.Step!.Value).OrderBy(g => g.Key))
         {
             var first = step.MinBy(n => n.CreatedAt)!;
-            entries.Add(new(first.CreatedAt, "escalation_step", TimelineEntry.Vigil, $"step {step.Key}: level {first.Level} to {string.Join(", ", step.Select(n => n.Channel).Distinct())}")
+            entries.Add(new(first.CreatedAt, "escalation_step", TimelineEntry.VigilActor, $"step {step.Key}: level {first.Level} to {string.Join(", ", step.Select(n => n.Channel).Distinct())}")
             {
                 Level = first.Level,
                 Step = step.Key,
@@ -40,7 +40,7 @@ public static class IncidentTimeline
         }
         foreach (var n in alert.Notifications)
         {
-            entries.Add(new(n.SentAt ?? n.CreatedAt, "notification_" + n.Status.ToName(), TimelineEntry.Vigil, null)
+            entries.Add(new(n.SentAt ?? n.CreatedAt, "notification_" + n.Status.ToName(), TimelineEntry.VigilActor, null)
             {
                 Level = n.Level,
                 Step = n.Step,

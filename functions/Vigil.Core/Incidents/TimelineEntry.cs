@@ -8,7 +8,7 @@ namespace Vigil.Core.Incidents;
 /// </summary>
 public sealed record TimelineEntry(DateTimeOffset At, string Event, string Actor, string? Detail)
 {
-    public const string Vigil = "vigil";
+    public const string VigilActor = "vigil";
 
     public int? Level { get; init; }
     public int? Step { get; init; }
