@@ -9,7 +9,8 @@ public sealed class PgPostmortemStore(NpgsqlDataSource dataSource) : IPostmortem
 {
     private const string Columns = "p.alert_id, p.revision, p.summary, p.impact, p.root_cause, p.resolution, p.prevention, p.action_items, p.written_by, p.written_at";
 
-    public Task<Postmortem?> WriteAsync(Guid alertId, TenantScope scope, PostmortemText text, string writtenBy, DateTimeOffset at, CancellationToken cancellationToken) => PgCall.Run(async () =>
+    public Task<Postmortem?> WriteAsync(Guid alertId, TenantScope scope, PostmortemText text, string writtenBy, DateTimeOffset at,
+        CancellationToken cancellationToken) => PgCall.Run(async () =>
     {
         // The alert row is locked so two writers at once take turns.
         await using var command = dataSource.CreateCommand($"""

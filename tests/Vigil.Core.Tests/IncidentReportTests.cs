@@ -161,7 +161,11 @@ public class IncidentReportTests
     [Fact]
     public void An_alert_keeps_the_priority_it_opened_with_and_without_one_reads_its_severity_default()
     {
-        var alert = new Alert { Id = Guid.NewGuid(), Rule = "r", Group = new Dictionary<string, string>(), GroupKey = "", Severity = Severity.Warning, State = AlertState.Firing, StartedAt = T0 };
+        var alert = new Alert
+        {
+            Id = Guid.NewGuid(), Rule = "r", Group = new Dictionary<string, string>(), GroupKey = "", Severity = Severity.Warning,
+            State = AlertState.Firing, StartedAt = T0,
+        };
         Assert.Equal(Priority.P2, alert.Priority);
         Assert.Equal(Priority.P0, (alert with { Priority = Priority.P0 }).Priority);
         Assert.Equal(Priority.P0, (alert with { Priority = Priority.P0, Severity = Severity.Info }).Priority);

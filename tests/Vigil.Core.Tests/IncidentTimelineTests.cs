@@ -8,7 +8,8 @@ public class IncidentTimelineTests
 {
     private static readonly DateTimeOffset T0 = new(2026, 5, 4, 10, 0, 0, TimeSpan.Zero);
 
-    private static NotificationRecord Send(long id, int level, int? step, string channel, NotificationKind kind, DeliveryStatus status, int createdSec, int? sentSec, string? error = null) =>
+    private static NotificationRecord Send(long id, int level, int? step, string channel, NotificationKind kind, DeliveryStatus status,
+        int createdSec, int? sentSec, string? error = null) =>
         new(id, level, channel, kind, status, 1, sentSec is { } s ? T0.AddSeconds(s) : null, error, T0.AddSeconds(createdSec))
         {
             Step = step,

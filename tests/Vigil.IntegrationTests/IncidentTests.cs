@@ -224,9 +224,11 @@ public class IncidentTests
         var alertA = await world.AlertAsync(a);
         var alertB = await world.AlertAsync(b);
         var alertC = await world.AlertAsync(c);
-        Assert.Equal(("P1", false, "2026-05-04T11:01:10Z"), (alertA.GetProperty("priority").GetString(), alertA.GetProperty("ack_breached").GetBoolean(), alertA.GetProperty("ack_due_at").GetString()));
-        Assert.Equal(("P1", true), (alertB.GetProperty("priority").GetString(), alertB.GetProperty("ack_breached").GetBoolean()));
-        Assert.Equal(("P0", false, "2026-05-04T10:06:10Z"), (alertC.GetProperty("priority").GetString(), alertC.GetProperty("ack_breached").GetBoolean(), alertC.GetProperty("ack_due_at").GetString()));
+        static (string?, bool, string?) Ack(JsonElement alert) =>
+            (alert.GetProperty("priority").GetString(), alert.GetProperty("ack_breached").GetBoolean(), alert.GetProperty("ack_due_at").GetString());
+        Assert.Equal(("P1", false, "2026-05-04T11:01:10Z"), Ack(alertA));
+        Assert.Equal(("P1", true, "2026-05-04T11:01:10Z"), Ack(alertB));
+        Assert.Equal(("P0", false, "2026-05-04T10:06:10Z"), Ack(alertC));
 
         var report = await world.ReportAsync("window=2h");
         Assert.Equal((3, 1), (report.GetProperty("count").GetInt32(), report.GetProperty("ack_breaches").GetInt32()));
@@ -330,7 +332,8 @@ public class IncidentTests
         world.Clock.SetUtcNow(Breach.AddHours(2));
         var (written, first) = await world.SendAsync(acmeOperator, HttpMethod.Put, $"/api/alerts/{id}/postmortem", postmortem);
         Assert.Equal(HttpStatusCode.OK, written);
-        Assert.Equal(("operator key", "2026-05-04T12:00:00Z", 1), (first.GetProperty("written_by").GetString(), first.GetProperty("written_at").GetString(), first.GetProperty("revision").GetInt32()));
+        Assert.Equal(("operator key", "2026-05-04T12:00:00Z", 1),
+            (first.GetProperty("written_by").GetString(), first.GetProperty("written_at").GetString(), first.GetProperty("revision").GetInt32()));
         world.Clock.SetUtcNow(Breach.AddHours(3));
         var (replaced, second) = await world.SendAsync(acmeOperator, HttpMethod.Put, $"/api/alerts/{id}/postmortem",
             new { summary = "provider outage, failover late", root_cause = "no failover on timeouts", action_items = new[] { "failover on timeouts" }, written_by = "erin" });
@@ -391,7 +394,10 @@ public class IncidentTests
         var empty = await Traffic.GetJsonAsync(reader, "/api/reports/incidents");
         Assert.Equal(("30d", 0, 0), (empty.GetProperty("window").GetString(), empty.GetProperty("count").GetInt32(), empty.GetProperty("ack_breaches").GetInt32()));
         Assert.Equal(JsonValueKind.Null, empty.GetProperty("mttd_s").ValueKind);
-        foreach (var (query, field) in new[] { ("window=401d", "window"), ("window=30s", "window"), ("window=soon", "window"), ("group_by=severity", "group_by"), ("limit=3", "limit") })
+        foreach (var (query, field) in new[]
+        {
+            ("window=401d", "window"), ("window=30s", "window"), ("window=soon", "window"), ("group_by=severity", "group_by"), ("limit=3", "limit"),
+        })
         {
             var (status, problem) = await world.SendAsync(reader, HttpMethod.Get, $"/api/reports/incidents?{query}");
             Assert.Equal(HttpStatusCode.BadRequest, status);

@@ -32,7 +32,8 @@ public static class IncidentTimeline
         foreach (var step in alert.Notifications.Where(n => n.Kind == NotificationKind.Trigger && n.Step is not null).GroupBy(n => n.Step!.Value).OrderBy(g => g.Key))
         {
             var first = step.MinBy(n => n.CreatedAt)!;
-            entries.Add(new(first.CreatedAt, "escalation_step", TimelineEntry.VigilActor, $"step {step.Key}: level {first.Level} to {string.Join(", ", step.Select(n => n.Channel).Distinct())}")
+            var channels = string.Join(", ", step.Select(n => n.Channel).Distinct());
+            entries.Add(new(first.CreatedAt, "escalation_step", TimelineEntry.VigilActor, $"step {step.Key}: level {first.Level} to {channels}")
             {
                 Level = first.Level,
                 Step = step.Key,
