@@ -254,6 +254,30 @@ public class IncidentTests
     }
 
     [Fact]
+    public async Task The_breach_start_of_a_rule_filtered_by_event_type_is_the_minute_its_own_type_started_failing()
+    {
+        await using var world = await StartAsync(Breach.AddSeconds(65));
+        await PutRuleAsync(world, "tool-errors", new
+        {
+            metric = "error_rate", filters = new { type = "tool_call" }, group_by = new[] { "bot" }, window = "5m", comparator = ">", threshold = 0.5,
+            min_samples = 10, severity = "critical",
+        });
+        // Failing LLM calls from 09:58 must not date the tool calls' breach; the tool calls fail from 10:00.
+        var tools = Enumerable.Range(0, 20).Select(i => new Dictionary<string, object?>
+        {
+            ["event_id"] = $"tool-{i}", ["type"] = "tool_call", ["timestamp"] = Events.Ts(Breach.AddSeconds(i)), ["bot"] = "tooly",
+            ["tool_name"] = "search", ["duration_ms"] = 30, ["success"] = false,
+        });
+        await Traffic.PostAllAsync(world.Admin, [.. Calls("tooly", Breach.AddMinutes(-2), 20, fail: true), .. tools]);
+        await world.RunAtAsync(Breach.AddSeconds(65), "ComputeRollups");
+        await world.RunAtAsync(Breach.AddSeconds(70), "EvaluateAlerts");
+        var alert = await world.AlertAsync(await world.OnlyAlertAsync("tool-errors"));
+        Assert.Equal(("firing", "2026-05-04T10:00:00Z"), (alert.GetProperty("state").GetString(), alert.GetProperty("breach_started_at").GetString()));
+        world.Clock.SetUtcNow(Breach.AddMinutes(2));
+        Assert.Equal(70, (await world.ReportAsync("window=1h")).GetProperty("mttd_s").GetDouble());
+    }
+
+    [Fact]
     public async Task An_alert_left_unacknowledged_past_its_target_is_a_breach_while_open_and_after_resolving_and_one_resolved_in_time_is_not()
     {
         await using var world = await StartAsync(Breach.AddSeconds(65));

@@ -160,11 +160,11 @@ public sealed partial class AlertEvaluator(
             }
             var (from, to) = WindowOf(rule.Window, now);
             var step = BreachOnset.StepFor(rule.Window);
-            var query = new TimeSeriesQuery(new TimeSeriesWindow(default, step, from, to).Plan(), step, rule.EffectiveFilters(),
-                [.. SeriesDimensions.Where(d => d != Dimension.Type)], [rule.Metric]);
+            // Grouped by type too, as the evaluation's series are: type filters and SLA event types apply to it.
+            var query = new TimeSeriesQuery(new TimeSeriesWindow(default, step, from, to).Plan(), step, rule.EffectiveFilters(), SeriesDimensions, [rule.Metric]);
             var perBucket = (await rollups.QueryBucketsAsync(query, cancellationToken))
                 .GroupBy(b => b.Start)
-                .ToDictionary(g => g.Key, g => Merge(rule, [.. g.Select(b => new RollupGroup(WithType(b.Key, b.Type), b.Counters))],
+                .ToDictionary(g => g.Key, g => Merge(rule, [.. g.Select(b => new RollupGroup(b.Key, b.Counters))],
                     targets ?? new Dictionary<(string?, string, string), SlaTarget>()));
             foreach (var o in byRule)
             {
@@ -175,9 +175,6 @@ public sealed partial class AlertEvaluator(
         return [.. changes.Select(c => c is OpenAlert o && onsets.TryGetValue(o.Alert.Id, out var onset)
             ? o with { Alert = o.Alert with { BreachStartedAt = onset } }
             : c)];
-
-        static Dictionary<Dimension, string> WithType(IReadOnlyDictionary<Dimension, string> key, string type) =>
-            new(key) { [Dimension.Type] = type };
     }
 
     /// <summary>Every rule's observations, from one rollup query per distinct window.</summary>
