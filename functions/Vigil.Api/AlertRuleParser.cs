@@ -10,7 +10,8 @@ namespace Vigil.Api;
 public static class AlertRuleParser
 {
     private static readonly string[] RuleFields =
-        ["name", "tenant_id", "description", "metric", "filters", "group_by", "window", "comparator", "threshold", "threshold_from", "for", "min_samples", "severity", "cooldown", "channels", "enabled", "escalate", "escalation_policy"];
+        ["name", "tenant_id", "description", "metric", "filters", "group_by", "window", "comparator", "threshold", "threshold_from", "for", "min_samples", "severity", "cooldown", "channels", "enabled", "escalate", "escalation_policy",
+        "priority"];
 
     private static readonly string[] GroupDimensions = ["tenant_id", "bot", "operation", "model", "type", "batch_job"];
 
@@ -141,6 +142,13 @@ public static class AlertRuleParser
             errors.Add("severity", "severity must be critical, warning or info.");
         }
 
+        Priority? priority = null;
+        if (JsonFields.String(body, "priority", errors, required: false, maxLength: 8) is { } priorityText)
+        {
+            if (Priorities.TryParse(priorityText, out var p)) priority = p;
+            else errors.Add("priority", "priority must be P0, P1, P2 or P3 (absent: from severity, critical P1, warning P2, info P3).");
+        }
+
         var channels = new List<string>();
         if (body.TryGetProperty("channels", out var channelElement) && channelElement.ValueKind != JsonValueKind.Null)
         {
@@ -182,6 +190,7 @@ public static class AlertRuleParser
             For = forDuration,
             MinSamples = minSamples,
             Severity = severity,
+            Priority = priority,
             Cooldown = cooldown,
             Channels = channels,
             Escalate = escalate,

@@ -1,8 +1,10 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
 using Vigil.Core;
 using Vigil.Core.Alerts;
 using Vigil.Core.Auth;
 using Vigil.Core.Events;
+using Vigil.Core.Incidents;
 using Vigil.Core.Metrics;
 
 namespace Vigil.Api;
@@ -13,7 +15,8 @@ namespace Vigil.Api;
 /// about (<see cref="AlertRule.TenantOf"/>), so a tenant's key sees its own rules' alerts and a
 /// global rule's alerts for its own tenant's groups, and no other alert exists for it.
 /// </summary>
-public sealed class AlertsApi(ApiGate gate, IAlertRuleStore rules, IAlertStore alerts, AlertService alertService, EscalationService escalation, IEscalationPolicyStore policies, TimeProvider time)
+public sealed class AlertsApi(ApiGate gate, IAlertRuleStore rules, IAlertStore alerts, AlertService alertService, EscalationService escalation, IEscalationPolicyStore policies,
+    IIncidentStore incidents, IPostmortemStore postmortems, IOptionsMonitor<IncidentOptions> incidentOptions, TimeProvider time)
 {
     public Task<IResult> ListRulesAsync(HttpContext context) => gate.RunAsync(context, Permission.Read, async (principal, cancellationToken) =>
     {
@@ -73,25 +76,38 @@ public sealed class AlertsApi(ApiGate gate, IAlertRuleStore rules, IAlertStore a
 
     public Task<IResult> ListAlertsAsync(HttpContext context) => gate.RunAsync(context, Permission.Read, async (principal, cancellationToken) =>
     {
-        var q = new QueryReader(context.Request.Query, ["state", "rule", "tenant_id", "limit"]);
+        var q = new QueryReader(context.Request.Query, ["state", "rule", "tenant_id", "limit", "postmortem"]);
         AlertState? state = null;
         if (q.Get("state") is { } stateText)
         {
             if (AlertStates.TryParse(stateText, out var s)) state = s;
             else q.Errors.Add("state", "state must be pending, firing, acknowledged or resolved.");
         }
+        bool? withPostmortem = null;
+        if (q.Get("postmortem") is { } postmortemText)
+        {
+            if (bool.TryParse(postmortemText, out var p) && postmortemText is "true" or "false") withPostmortem = p;
+            else q.Errors.Add("postmortem", "postmortem must be true (alerts with a postmortem) or false (without one).");
+        }
         var limit = q.Int("limit", 100, 1, 1000);
         var (scope, forbidden) = Tenancy.List(principal!, Tenancy.Requested(q));
         if (forbidden is not null) return forbidden;
         if (q.Errors.Any) return q.Errors.ToProblem();
-        var list = await alerts.ListAsync(state, q.Get("rule"), scope, limit, cancellationToken);
+        var list = await alerts.ListAsync(state, q.Get("rule"), withPostmortem, scope, limit, cancellationToken);
         return ApiResults.Json(new { alerts = list.Select(AlertView) });
     });
 
+    /// <summary>The alert with its timeline (every transition and notification, in time order) and its postmortem (null until written).</summary>
     public Task<IResult> GetAlertAsync(HttpContext context, string id) => gate.RunAsync(context, Permission.Read, async (principal, cancellationToken) =>
-        Guid.TryParse(id, out var alertId) && await alerts.GetAsync(alertId, principal!.Scope, cancellationToken) is { } alert
-            ? ApiResults.Json(AlertView(alert))
-            : NoAlert(id));
+    {
+        if (!Guid.TryParse(id, out var alertId) || await alerts.GetAsync(alertId, principal!.Scope, cancellationToken) is not { } alert) return NoAlert(id);
+        var transitions = await incidents.TransitionsAsync(alertId, principal.Scope, cancellationToken);
+        var history = await postmortems.HistoryAsync(alertId, principal.Scope, cancellationToken);
+        var view = AlertView(alert);
+        view["timeline"] = IncidentTimeline.Build(alert, transitions, history).Select(IncidentsApi.TimelineView);
+        view["postmortem"] = history.Count == 0 ? null : IncidentsApi.PostmortemView(history[^1]);
+        return ApiResults.Json(view);
+    });
 
     public Task<IResult> AcknowledgeAsync(HttpContext context, string id) => gate.RunAsync(context, Permission.Acknowledge, async (principal, cancellationToken) =>
     {
@@ -166,6 +182,7 @@ public sealed class AlertsApi(ApiGate gate, IAlertRuleStore rules, IAlertStore a
         ["for"] = DurationText.Format(r.For),
         ["min_samples"] = r.MinSamples,
         ["severity"] = r.Severity.ToName(),
+        ["priority"] = r.EffectivePriority.ToName(),
         ["cooldown"] = DurationText.Format(r.Cooldown),
         ["channels"] = r.Channels,
         ["escalate"] = r.Escalates,
@@ -175,7 +192,18 @@ public sealed class AlertsApi(ApiGate gate, IAlertRuleStore rules, IAlertStore a
         ["updated_at"] = r.UpdatedAt,
     };
 
-    private Dictionary<string, object?> AlertView(Alert a) => new()
+    private Dictionary<string, object?> AlertView(Alert a)
+    {
+        var ackDueAt = AckDeadline.DueAt(a.FiredAt, a.Priority, incidentOptions.CurrentValue);
+        var view = AlertFields(a);
+        view["priority"] = a.Priority.ToName();
+        view["breach_started_at"] = a.BreachStartedAt;
+        view["ack_due_at"] = ackDueAt;
+        view["ack_breached"] = AckDeadline.IsBreached(ackDueAt, a.AcknowledgedAt, a.ResolvedAt, time.GetUtcNow());
+        return view;
+    }
+
+    private Dictionary<string, object?> AlertFields(Alert a) => new()
     {
         ["id"] = a.Id,
         ["tenant_id"] = a.TenantId,

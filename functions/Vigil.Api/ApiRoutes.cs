@@ -156,6 +156,10 @@ public static class ApiRoutes
             (HttpContext c, ConsoleApi api) => api.SessionAsync(c)),
         new("GET", "/api/console/{path}", "GetConsoleAsset",
             (HttpContext c, string path, ConsoleApi api) => api.AssetAsync(c, path)),
+        new("PUT", "/api/alerts/{id}/postmortem", "PutAlertPostmortem",
+            (HttpContext c, string id, IncidentsApi api) => api.PutPostmortemAsync(c, id)),
+        new("GET", "/api/reports/incidents", "GetIncidentReport",
+            (HttpContext c, IncidentsApi api) => api.ReportAsync(c)),
     ];
 
     /// <summary>Maps every contract route to its shared handler (local host).</summary>

@@ -29,6 +29,7 @@ public static class VigilApiServiceCollectionExtensions
         services.AddSingleton<SilencesApi>();
         services.AddSingleton<AckLinkLimiter>();
         services.AddSingleton<AckLinkApi>();
+        services.AddSingleton<IncidentsApi>();
         return services;
     }
 }

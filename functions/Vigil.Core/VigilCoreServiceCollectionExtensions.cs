@@ -8,6 +8,7 @@ using Vigil.Core.Budgets;
 using Vigil.Core.Conversations;
 using Vigil.Core.Events;
 using Vigil.Core.Health;
+using Vigil.Core.Incidents;
 using Vigil.Core.Jobs;
 using Vigil.Core.Metrics;
 using Vigil.Core.OnCall;
@@ -53,6 +54,8 @@ public static class VigilCoreServiceCollectionExtensions
         services.AddSingleton<ITimerJob, ApplyRetentionJob>();
         services.AddValidatedOptions<ConversationOptions, ConversationOptionsValidator>(configuration.GetSection(ConversationOptions.Section));
         services.AddSingleton<ITimerJob, AnalyzeConversationsJob>();
+        services.AddValidatedOptions<IncidentOptions, IncidentOptionsValidator>(configuration.GetSection(IncidentOptions.Section));
+        services.TryAddSingleton<IncidentReportService>();
         services.TryAddSingleton<TimerJobRunner>();
         services.AddHostedService<VigilInitializer>();
         return services;

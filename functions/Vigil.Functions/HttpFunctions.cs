@@ -13,7 +13,7 @@ namespace Vigil.Functions;
 /// </summary>
 public sealed class HttpFunctions(EventsApi events, HealthApi health, KeysApi keys, MetricsApi metrics, AlertsApi alerts, BudgetsApi budgets,
     BatchJobsApi batchJobs, EventsQueryApi eventQueries, OtlpApi otlp, PrometheusApi prometheus, ConsoleApi console,
-    ConversationsApi conversations)
+    ConversationsApi conversations, IncidentsApi incidents)
 {
     [Function("PostEvents")]
     public Task<IResult> PostEvents([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "events")] HttpRequest req) =>
@@ -188,4 +188,12 @@ public sealed class HttpFunctions(EventsApi events, HealthApi health, KeysApi ke
     [Function("GetPrometheusMetrics")]
     public Task<IResult> GetPrometheusMetrics([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "metrics/prometheus")] HttpRequest req) =>
         prometheus.ScrapeAsync(req.HttpContext);
+
+    [Function("PutAlertPostmortem")]
+    public Task<IResult> PutAlertPostmortem([HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "alerts/{id}/postmortem")] HttpRequest req, string id) =>
+        incidents.PutPostmortemAsync(req.HttpContext, id);
+
+    [Function("GetIncidentReport")]
+    public Task<IResult> GetIncidentReport([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "reports/incidents")] HttpRequest req) =>
+        incidents.ReportAsync(req.HttpContext);
 }

@@ -10,7 +10,7 @@ namespace Vigil.Postgres;
 /// <summary>Table alert_rules. A rule is (tenant_id, name); every statement carries the scope.</summary>
 public sealed class PgAlertRuleStore(NpgsqlDataSource dataSource) : IAlertRuleStore
 {
-    private const string Columns = "name, description, metric, filters::text, group_by, window_seconds, comparator, threshold, threshold_from, for_seconds, min_samples, severity, cooldown_seconds, channels, escalate, enabled, created_at, updated_at, tenant_id, escalation_policy";
+    private const string Columns = "name, description, metric, filters::text, group_by, window_seconds, comparator, threshold, threshold_from, for_seconds, min_samples, severity, cooldown_seconds, channels, escalate, enabled, created_at, updated_at, tenant_id, escalation_policy, priority";
 
     public Task<IReadOnlyList<AlertRule>> ListAsync(TenantScope scope, CancellationToken cancellationToken) => PgCall.Run<IReadOnlyList<AlertRule>>(async () =>
     {
@@ -31,14 +31,15 @@ public sealed class PgAlertRuleStore(NpgsqlDataSource dataSource) : IAlertRuleSt
     {
         await using var command = dataSource.CreateCommand("""
             INSERT INTO alert_rules (name, description, metric, filters, group_by, window_seconds, comparator, threshold, threshold_from,
-                for_seconds, min_samples, severity, cooldown_seconds, channels, escalate, enabled, created_at, updated_at, tenant_id, escalation_policy)
-            VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17, $18, $19)
+                for_seconds, min_samples, severity, cooldown_seconds, channels, escalate, enabled, created_at, updated_at, tenant_id, escalation_policy,
+                priority)
+            VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $17, $18, $19, $20)
             ON CONFLICT ON CONSTRAINT alert_rules_scope_name DO UPDATE SET description = excluded.description, metric = excluded.metric, filters = excluded.filters,
                 group_by = excluded.group_by, window_seconds = excluded.window_seconds, comparator = excluded.comparator,
                 threshold = excluded.threshold, threshold_from = excluded.threshold_from, for_seconds = excluded.for_seconds,
                 min_samples = excluded.min_samples, severity = excluded.severity, cooldown_seconds = excluded.cooldown_seconds,
                 channels = excluded.channels, escalate = excluded.escalate, enabled = excluded.enabled, updated_at = excluded.updated_at,
-                escalation_policy = excluded.escalation_policy
+                escalation_policy = excluded.escalation_policy, priority = excluded.priority
             RETURNING xmax = 0
             """);
         var p = command.Parameters;
@@ -61,6 +62,7 @@ public sealed class PgAlertRuleStore(NpgsqlDataSource dataSource) : IAlertRuleSt
         p.Add(new() { Value = rule.UpdatedAt });
         p.Add(PgScope.Tenant(rule.TenantId));
         p.Add(new() { Value = rule.EscalationPolicyName });
+        p.Add(new() { Value = (object?)rule.Priority?.ToName() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
         return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
     });
 
@@ -118,6 +120,7 @@ public sealed class PgAlertRuleStore(NpgsqlDataSource dataSource) : IAlertRuleSt
                 UpdatedAt = r.GetFieldValue<DateTimeOffset>(17),
                 TenantId = PgScope.ReadTenant(r, 18),
                 EscalationPolicyName = r.GetString(19),
+                Priority = !r.IsDBNull(20) && Priorities.TryParse(r.GetString(20), out var priority) ? priority : null,
             });
         }
         return rules;

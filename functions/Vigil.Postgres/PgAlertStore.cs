@@ -3,6 +3,7 @@ using Npgsql;
 using NpgsqlTypes;
 using Vigil.Core;
 using Vigil.Core.Alerts;
+using Vigil.Core.Incidents;
 
 namespace Vigil.Postgres;
 
@@ -10,13 +11,15 @@ namespace Vigil.Postgres;
 /// Alerts and their transitions (tables alerts, alert_transitions). A step's sends are written here,
 /// through the notification log's statement, in the transaction that raises the alert's step; the
 /// evaluation writes the first row of the local escalation schedule in the transaction that fires.
+/// It also serves the incident report's facts and the timeline's transitions (<see cref="IIncidentStore"/>).
 /// </summary>
-public sealed class PgAlertStore(NpgsqlDataSource dataSource) : IAlertStore
+public sealed class PgAlertStore(NpgsqlDataSource dataSource) : IAlertStore, IIncidentStore
 {
     private const string AlertColumns = """
         id, rule_name, group_key, group_json::text, severity, state, value, threshold, started_at, fired_at, acknowledged_at,
         acknowledged_by, ack_note, resolved_at, resolve_reason, escalation_level, channels, escalates, metric, comparator,
-        window_text, description, rule_tenant_id, tenant_id, escalation_step, escalation_plan::text, resolved_by, held_until
+        window_text, description, rule_tenant_id, tenant_id, escalation_step, escalation_plan::text, resolved_by, held_until,
+        priority, breach_started_at
         """;
 
     public async Task<IAlertEvaluationSession> BeginEvaluationAsync(CancellationToken cancellationToken) => await PgCall.Run(async () =>
@@ -51,14 +54,19 @@ public sealed class PgAlertStore(NpgsqlDataSource dataSource) : IAlertStore
             [id, scope.Everything, (object?)scope.TenantId ?? DBNull.Value, scope.WithGlobal], withNotifications: true, cancellationToken)).FirstOrDefault();
     });
 
-    public Task<IReadOnlyList<Alert>> ListAsync(AlertState? state, string? rule, TenantScope scope, int limit, CancellationToken cancellationToken) => PgCall.Run<IReadOnlyList<Alert>>(async () =>
+    public Task<IReadOnlyList<Alert>> ListAsync(AlertState? state, string? rule, TenantScope scope, int limit, CancellationToken cancellationToken) =>
+        ListAsync(state, rule, null, scope, limit, cancellationToken);
+
+    public Task<IReadOnlyList<Alert>> ListAsync(AlertState? state, string? rule, bool? withPostmortem, TenantScope scope, int limit, CancellationToken cancellationToken) => PgCall.Run<IReadOnlyList<Alert>>(async () =>
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         return await ReadAlertsAsync(connection, null, $"""
             SELECT {AlertColumns} FROM alerts
             WHERE ($1::text IS NULL OR state = $1) AND ($2::text IS NULL OR rule_name = $2) AND {PgScope.Condition("tenant_id", 4)}
+              AND ($7::boolean IS NULL OR EXISTS (SELECT 1 FROM alert_postmortems p WHERE p.alert_id = alerts.id) = $7::boolean)
             ORDER BY started_at DESC, id DESC LIMIT $3
-            """, [(object?)state?.ToName() ?? DBNull.Value, (object?)rule ?? DBNull.Value, limit, scope.Everything, (object?)scope.TenantId ?? DBNull.Value, scope.WithGlobal],
+            """, [(object?)state?.ToName() ?? DBNull.Value, (object?)rule ?? DBNull.Value, limit, scope.Everything, (object?)scope.TenantId ?? DBNull.Value, scope.WithGlobal,
+                (object?)withPostmortem ?? DBNull.Value],
             withNotifications: true, cancellationToken);
     });
 
@@ -231,6 +239,57 @@ public sealed class PgAlertStore(NpgsqlDataSource dataSource) : IAlertStore
         return (await ReadAlertsAsync(connection, null, $"SELECT {AlertColumns} FROM alerts WHERE ack_token_hash = $1", [tokenHash], withNotifications: true, cancellationToken)).FirstOrDefault();
     });
 
+    public Task<IReadOnlyList<IncidentFact>> FactsAsync(TenantScope scope, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) => PgCall.Run<IReadOnlyList<IncidentFact>>(async () =>
+    {
+        await using var command = dataSource.CreateCommand($"""
+            SELECT id, rule_tenant_id, rule_name, group_json->>'bot', priority, severity, breach_started_at, fired_at, acknowledged_at, resolved_at
+            FROM alerts
+            WHERE fired_at >= $1 AND fired_at < $2 AND {PgScope.Condition("tenant_id", 3)}
+            ORDER BY fired_at, id
+            """);
+        command.Parameters.Add(new() { Value = from });
+        command.Parameters.Add(new() { Value = to });
+        PgScope.Add(command.Parameters, scope);
+        var facts = new List<IncidentFact>();
+        await using var r = await command.ExecuteReaderAsync(cancellationToken);
+        while (await r.ReadAsync(cancellationToken))
+        {
+            var severity = AlertNames.TryParseSeverity(r.GetString(5), out var s) ? s : Severity.Warning;
+            facts.Add(new IncidentFact(
+                r.GetGuid(0),
+                PgScope.ReadTenant(r, 1),
+                r.GetString(2),
+                r.IsDBNull(3) ? null : r.GetString(3),
+                !r.IsDBNull(4) && Priorities.TryParse(r.GetString(4), out var p) ? p : Priorities.FromSeverity(severity),
+                r.IsDBNull(6) ? null : r.GetFieldValue<DateTimeOffset>(6),
+                r.GetFieldValue<DateTimeOffset>(7),
+                r.IsDBNull(8) ? null : r.GetFieldValue<DateTimeOffset>(8),
+                r.IsDBNull(9) ? null : r.GetFieldValue<DateTimeOffset>(9)));
+        }
+        return facts;
+    });
+
+    public Task<IReadOnlyList<AlertTransition>> TransitionsAsync(Guid alertId, TenantScope scope, CancellationToken cancellationToken) => PgCall.Run<IReadOnlyList<AlertTransition>>(async () =>
+    {
+        await using var command = dataSource.CreateCommand($"""
+            SELECT t.from_state, t.to_state, t.at, t.value, t.detail
+            FROM alert_transitions t JOIN alerts a ON a.id = t.alert_id
+            WHERE t.alert_id = $1 AND {PgScope.Condition("a.tenant_id", 2)}
+            ORDER BY t.at, t.id
+            """);
+        command.Parameters.Add(new() { Value = alertId });
+        PgScope.Add(command.Parameters, scope);
+        var transitions = new List<AlertTransition>();
+        await using var r = await command.ExecuteReaderAsync(cancellationToken);
+        while (await r.ReadAsync(cancellationToken))
+        {
+            AlertState? from = !r.IsDBNull(0) && AlertStates.TryParse(r.GetString(0), out var f) ? f : null;
+            transitions.Add(new AlertTransition(from, AlertStates.TryParse(r.GetString(1), out var to) ? to : AlertState.Resolved,
+                r.GetFieldValue<DateTimeOffset>(2), r.IsDBNull(3) ? null : r.GetDouble(3), r.IsDBNull(4) ? null : r.GetString(4)));
+        }
+        return transitions;
+    });
+
     private static NpgsqlBatchCommand BatchCommand(string sql, params object[] args)
     {
         var command = new NpgsqlBatchCommand(sql);
@@ -293,6 +352,8 @@ public sealed class PgAlertStore(NpgsqlDataSource dataSource) : IAlertStore
         Plan = PgJson.ReadPlan(r.IsDBNull(25) ? null : r.GetString(25)),
         ResolvedBy = r.IsDBNull(26) ? null : r.GetString(26),
         HeldUntil = r.IsDBNull(27) ? null : r.GetFieldValue<DateTimeOffset>(27),
+        Priority = !r.IsDBNull(28) && Priorities.TryParse(r.GetString(28), out var priority) ? priority : Priorities.FromSeverity(severity),
+        BreachStartedAt = r.IsDBNull(29) ? null : r.GetFieldValue<DateTimeOffset>(29),
     };
 
     /// <summary>One evaluation: a transaction holding the alerts lock until commit.</summary>
@@ -326,11 +387,13 @@ public sealed class PgAlertStore(NpgsqlDataSource dataSource) : IAlertStore
                     case OpenAlert { Alert: var a }:
                         batch.BatchCommands.Add(Command("""
                             INSERT INTO alerts (id, rule_name, group_key, group_json, severity, state, value, threshold, started_at, fired_at,
-                                channels, escalates, metric, comparator, window_text, description, rule_tenant_id, tenant_id, escalation_plan)
-                            VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17::text, $18::text, $19::jsonb)
+                                channels, escalates, metric, comparator, window_text, description, rule_tenant_id, tenant_id, escalation_plan,
+                                priority, breach_started_at)
+                            VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17::text, $18::text, $19::jsonb,
+                                $20, $21::timestamptz)
                             """, a.Id, a.Rule, a.GroupKey, JsonSerializer.Serialize(a.Group), a.Severity.ToName(), a.State.ToName(), a.Value, a.Threshold,
                             a.StartedAt, a.FiredAt, a.Channels.ToArray(), a.Escalates, a.Metric, a.Comparator, a.Window, a.Description, a.RuleTenantId, a.TenantId,
-                            a.Plan is null ? null : PgJson.Plan(a.Plan)));
+                            a.Plan is null ? null : PgJson.Plan(a.Plan), a.Priority.ToName(), a.BreachStartedAt));
                         batch.BatchCommands.Add(Command("INSERT INTO alert_transitions (alert_id, from_state, to_state, at, value, detail) VALUES ($1, NULL, $2, $3, $4, $5)",
                             a.Id, a.State.ToName(), a.StartedAt, a.Value, $"{a.Metric} {a.Value:0.###} {a.Comparator} {a.Threshold:0.###}"));
                         if (a.State == AlertState.Firing)

@@ -164,6 +164,11 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Vigil__Alerting__AckLinkRequestsPerMinute: '30'
     Vigil__Escalation__Level2After: escalationLevel2After
     Vigil__Escalation__Level3After: escalationLevel3After
+    // Acknowledge targets of the priorities (docs/incidents.md): the runbooks' response times.
+    Vigil__Incidents__AckTarget__P0: '5m'
+    Vigil__Incidents__AckTarget__P1: '1h'
+    Vigil__Incidents__AckTarget__P2: '4h'
+    Vigil__Incidents__AckTarget__P3: '24h'
 
     Vigil__Channels__Slack__WebhookUrl: slackWebhookUrl
     Vigil__Channels__Webhook__Url: webhookUrl

@@ -8,6 +8,7 @@ using Vigil.Core.Alerts;
 using Vigil.Core.Auth;
 using Vigil.Core.Events;
 using Vigil.Core.Health;
+using Vigil.Core.Incidents;
 using Vigil.Core.Jobs;
 using Vigil.Core.Pricing;
 using Vigil.Notifications;
@@ -222,6 +223,7 @@ public partial class InfrastructureTests
             [NotificationOptions.Section] = typeof(NotificationOptions),
             [AzureIdentityOptions.Section] = typeof(AzureIdentityOptions),
             [AzurePostgresOptions.Section] = typeof(AzurePostgresOptions),
+            [IncidentOptions.Section] = typeof(IncidentOptions),
         };
         var configuration = SampleConfiguration();
         var seen = configuration.GetSection("Vigil").GetChildren().Select(c => c.Path).ToList();

@@ -102,10 +102,26 @@ public sealed record Alert
     public required IReadOnlyDictionary<string, string> Group { get; init; }
     public required string GroupKey { get; init; }
     public required Severity Severity { get; init; }
+
+    /// <summary>Copied from the rule when the alert opened, so a later edit of the rule does not rewrite history.</summary>
+    public Priority Priority
+    {
+        get => _priority ?? Priorities.FromSeverity(Severity);
+        init => _priority = value;
+    }
+
+    private readonly Priority? _priority;
+
     public required AlertState State { get; init; }
     public double? Value { get; init; }
     public double? Threshold { get; init; }
     public required DateTimeOffset StartedAt { get; init; }
+
+    /// <summary>
+    /// The first breaching minute the rollups saw (<see cref="BreachOnset"/>), recorded when the
+    /// condition was first seen and kept through pending → firing; null for alerts older than it.
+    /// </summary>
+    public DateTimeOffset? BreachStartedAt { get; init; }
     public DateTimeOffset? FiredAt { get; init; }
     public DateTimeOffset? AcknowledgedAt { get; init; }
     public string? AcknowledgedBy { get; init; }

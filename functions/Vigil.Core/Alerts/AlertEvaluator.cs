@@ -82,6 +82,7 @@ public sealed partial class AlertEvaluator(
                 var change = AlertStateMachine.Decide(enabled.GetValueOrDefault((key.RuleTenantId, key.Rule)), null, alert, null, evaluatedAt, now, () => Guid.Empty);
                 if (change is not null) changes.Add(change);
             }
+            changes = await WithBreachOnsetsAsync(changes, rules, now, evaluatedAt, cancellationToken);
             changes = await WithPlansAsync(changes, rules, open.Values, now, cancellationToken);
             await session.ApplyAsync(changes, cancellationToken);
             await session.CommitAsync(cancellationToken);
@@ -135,6 +136,45 @@ public sealed partial class AlertEvaluator(
                 f with { Plan = EscalationPlanner.Plan(a with { FiredAt = f.At }, PolicyOf(a.RuleTenantId, f.Rule)) },
             _ => change,
         })];
+    }
+
+    /// <summary>
+    /// Dates every newly opened alert's breach back to the first breaching minute of its window
+    /// (<see cref="BreachOnset"/>): one bucketed rollup query per rule that opened alerts, which is
+    /// rare, so the minute-by-minute read costs nothing on the evaluations where nothing opens.
+    /// </summary>
+    private async Task<List<AlertChange>> WithBreachOnsetsAsync(List<AlertChange> changes, List<AlertRule> rules, DateTimeOffset now,
+        DateTimeOffset evaluatedAt, CancellationToken cancellationToken)
+    {
+        var opened = changes.OfType<OpenAlert>().Where(o => o.Alert.Threshold is not null).ToList();
+        if (opened.Count == 0) return changes;
+        var ruleOf = rules.ToDictionary(r => (r.TenantId, r.Name));
+        IReadOnlyDictionary<(string?, string, string), SlaTarget>? targets = null;
+        var onsets = new Dictionary<Guid, DateTimeOffset>();
+        foreach (var byRule in opened.GroupBy(o => (o.Alert.RuleTenantId, o.Rule)))
+        {
+            if (!ruleOf.TryGetValue(byRule.Key, out var rule) || !rule.Metric.IsFromBuckets()) continue;
+            if (rule.ThresholdFrom is not null)
+            {
+                targets ??= (await slaTargets.ListAsync(TenantScope.All, cancellationToken)).ToDictionary(t => (t.TenantId, t.Bot, t.Operation));
+            }
+            var (from, to) = WindowOf(rule.Window, now);
+            var step = BreachOnset.StepFor(rule.Window);
+            // Grouped by type too, as the evaluation's series are: type filters and SLA event types apply to it.
+            var query = new TimeSeriesQuery(new TimeSeriesWindow(default, step, from, to).Plan(), step, rule.EffectiveFilters(), SeriesDimensions, [rule.Metric]);
+            var perBucket = (await rollups.QueryBucketsAsync(query, cancellationToken))
+                .GroupBy(b => b.Start)
+                .ToDictionary(g => g.Key, g => Merge(rule, [.. g.Select(b => new RollupGroup(b.Key, b.Counters))],
+                    targets ?? new Dictionary<(string?, string, string), SlaTarget>()));
+            foreach (var o in byRule)
+            {
+                var buckets = perBucket.Where(b => b.Value.ContainsKey(o.GroupKey)).ToDictionary(b => b.Key, b => b.Value[o.GroupKey].Item2);
+                onsets[o.Alert.Id] = BreachOnset.Find(rule, o.Alert.Threshold!.Value, buckets, from, to, step, evaluatedAt);
+            }
+        }
+        return [.. changes.Select(c => c is OpenAlert o && onsets.TryGetValue(o.Alert.Id, out var onset)
+            ? o with { Alert = o.Alert with { BreachStartedAt = onset } }
+            : c)];
     }
 
     /// <summary>Every rule's observations, from one rollup query per distinct window.</summary>

@@ -89,6 +89,9 @@ public sealed record AlertRule
     public TimeSpan For { get; init; }
     public long MinSamples { get; init; }
     public required Severity Severity { get; init; }
+
+    /// <summary>Null: from the severity (<see cref="Priorities.FromSeverity"/>); see <see cref="EffectivePriority"/>.</summary>
+    public Priority? Priority { get; init; }
     public TimeSpan Cooldown { get; init; }
     public IReadOnlyList<string> Channels { get; init; } = [];
 
@@ -103,6 +106,9 @@ public sealed record AlertRule
     public DateTimeOffset UpdatedAt { get; init; }
 
     public bool Escalates => Escalate ?? Severity == Severity.Critical;
+
+    /// <summary>The priority its alerts fire with: the rule's own, else its severity's default.</summary>
+    public Priority EffectivePriority => Priority ?? Priorities.FromSeverity(Severity);
 
     /// <summary>The filters evaluation applies: the rule's, and for a tenant's rule its tenant.</summary>
     public MetricFilter EffectiveFilters()

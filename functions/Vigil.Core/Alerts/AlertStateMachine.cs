@@ -48,10 +48,13 @@ public static class AlertStateMachine
                 Group = observation.Group,
                 GroupKey = observation.GroupKey,
                 Severity = rule.Severity,
+                Priority = rule.EffectivePriority,
                 State = firesNow ? AlertState.Firing : AlertState.Pending,
                 Value = observation.Value,
                 Threshold = observation.Threshold,
                 StartedAt = now,
+                // The evaluator moves this back to the first breaching minute of the window (BreachOnset).
+                BreachStartedAt = evaluatedAt,
                 FiredAt = firesNow ? now : null,
                 Channels = rule.Channels,
                 Escalates = rule.Escalates,

@@ -50,6 +50,9 @@ public interface IAlertStore
     /// <summary>Newest first: alerts in <paramref name="scope"/> (by the alert's tenant), optionally of one state and rule name.</summary>
     Task<IReadOnlyList<Alert>> ListAsync(AlertState? state, string? rule, TenantScope scope, int limit, CancellationToken cancellationToken);
 
+    /// <summary>As above; <paramref name="withPostmortem"/> true keeps only alerts with a postmortem, false only those without.</summary>
+    Task<IReadOnlyList<Alert>> ListAsync(AlertState? state, string? rule, bool? withPostmortem, TenantScope scope, int limit, CancellationToken cancellationToken);
+
     /// <summary>Pending or firing becomes acknowledged (escalation stops); a repeat keeps the first ack.</summary>
     Task<(AckOutcome Outcome, Alert? Alert)> AcknowledgeAsync(Guid id, string by, string? note, DateTimeOffset at, CancellationToken cancellationToken);
 

@@ -61,6 +61,10 @@ internal static class TenancyMatrix
         return $"{alert.GetProperty("state").GetString()}|{alert.GetProperty("acknowledged_by")}";
     });
 
+    // A postmortem write changes only the postmortem: that is what a refused one must leave as it was.
+    private static readonly Kind Postmortem = new((w, s) => w.CreateAlertAsync(s), async (w, _, r) =>
+        (await JsonAsync(w.Admin, $"/api/alerts/{r}")).GetProperty("postmortem").GetRawText());
+
     private static readonly Kind Key = new((w, s) => w.CreateKeyAsync(s), async (w, s, r) =>
         string.Join(';', (await JsonAsync(w.Admin, $"/api/keys{TenancyWorld.Query(s)}")).GetProperty("keys").EnumerateArray()
             .Where(k => k.GetProperty("id").GetString() == r).Select(k => k.GetRawText())));
@@ -167,6 +171,7 @@ internal static class TenancyMatrix
             ("POST", "/api/alerts/{id}/resolve", Alert, r => $"/api/alerts/{r}/resolve", """{"resolved_by":"matrix"}""", 200),
             ("GET", "/api/silences/{id}", SilenceKind, r => $"/api/silences/{r}", null, 200),
             ("DELETE", "/api/silences/{id}", SilenceKind, r => $"/api/silences/{r}", null, 204),
+            ("PUT", "/api/alerts/{id}/postmortem", Postmortem, r => $"/api/alerts/{r}/postmortem", """{"summary":"matrix postmortem"}""", 200),
         };
         foreach (var route in byId)
         {
@@ -206,6 +211,8 @@ internal static class TenancyMatrix
             ("/api/schedules", "/api/schedules", false, false),
             ("/api/silences", "/api/silences", true, false),
             ("/api/conversations", "/api/conversations?window=1h", true, false),
+            // Grouped by bot, each scope's alert shows its marked bot: exactly the scopes the key may see.
+            ("/api/reports/incidents", "/api/reports/incidents?window=30d&group_by=bot", true, false),
         };
         foreach (var route in lists)
         {
