@@ -50,6 +50,8 @@ public sealed class MetricsApi(ApiGate gate, MetricsService metrics, TimeSeriesS
         {
             if (!AlertNames.TryParseMetric(name, out var metric)) q.Errors.Add("metric", $"'{name}' is not a metric; use {string.Join(", ", AlertNames.MetricNames)} (comma-separated for several).");
             else if (metric.IsConversation()) q.Errors.Add("metric", $"'{name}' is a conversation metric: read it from /api/metrics/summary or /api/conversations; the time series is drawn from the event rollups.");
+            else if (metric.IsBatchRun()) q.Errors.Add("metric", $"'{name}' is a batch-job metric, evaluated per job by alert rules: read runs from /api/batch-jobs/{{name}}/runs; the time series is drawn from the event rollups.");
+            else if (metric == AlertMetric.CostZScore) q.Errors.Add("metric", "'cost_zscore' compares a window with a 7-day baseline of windows of its own length, which a bucket of a series does not have: chart cost_usd, or read the rule's alerts.");
             else metricList.Add(metric);
         }
         var groupBy = q.List("group_by") is null ? [] : q.GroupBy(TimeSeriesGroups, "bot");

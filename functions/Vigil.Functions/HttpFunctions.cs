@@ -13,7 +13,7 @@ namespace Vigil.Functions;
 /// </summary>
 public sealed class HttpFunctions(EventsApi events, HealthApi health, KeysApi keys, MetricsApi metrics, AlertsApi alerts, BudgetsApi budgets,
     BatchJobsApi batchJobs, EventsQueryApi eventQueries, OtlpApi otlp, PrometheusApi prometheus, ConsoleApi console,
-    ConversationsApi conversations)
+    ConversationsApi conversations, EfficiencyApi efficiency)
 {
     [Function("PostEvents")]
     public Task<IResult> PostEvents([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "events")] HttpRequest req) =>
@@ -188,4 +188,13 @@ public sealed class HttpFunctions(EventsApi events, HealthApi health, KeysApi ke
     [Function("GetPrometheusMetrics")]
     public Task<IResult> GetPrometheusMetrics([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "metrics/prometheus")] HttpRequest req) =>
         prometheus.ScrapeAsync(req.HttpContext);
+
+    [Function("GetEfficiencyReport")]
+    public Task<IResult> GetEfficiencyReport([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "reports/efficiency")] HttpRequest req) =>
+        efficiency.RankAsync(req.HttpContext);
+
+    [Function("RecordBatchRunProgress")]
+    public Task<IResult> RecordBatchRunProgress([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "batch-jobs/{name}/runs/{runId}/progress")] HttpRequest req,
+        string name, string runId) =>
+        batchJobs.RecordProgressAsync(req.HttpContext, name, runId);
 }

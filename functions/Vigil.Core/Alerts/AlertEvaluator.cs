@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Vigil.Core.Budgets;
 using Vigil.Core.Conversations;
 using Vigil.Core.Events;
 using Vigil.Core.Jobs;
@@ -22,6 +23,7 @@ public sealed partial class AlertEvaluator(
     ISlaTargetStore slaTargets,
     IEscalationPolicyStore policies,
     IConversationStore conversations,
+    IBatchJobStore batchJobs,
     EscalationService escalation,
     IOptionsMonitor<EscalationOptions> escalationOptions,
     IEscalationDriver driver,
@@ -154,6 +156,17 @@ public sealed partial class AlertEvaluator(
             return groups;
         }
 
+        var health = new Dictionary<DateTimeOffset, IReadOnlyList<BatchJobHealth>>();
+        async Task<IReadOnlyList<BatchJobHealth>> HealthAsync(DateTimeOffset completedFrom)
+        {
+            if (!health.TryGetValue(completedFrom, out var jobs))
+            {
+                jobs = await batchJobs.HealthAsync(TenantScope.All, completedFrom, cancellationToken);
+                health[completedFrom] = jobs;
+            }
+            return jobs;
+        }
+
         IReadOnlyDictionary<(string?, string, string), SlaTarget> targets = rules.Any(r => r.ThresholdFrom is not null)
             ? (await slaTargets.ListAsync(TenantScope.All, cancellationToken)).ToDictionary(t => (t.TenantId, t.Bot, t.Operation))
             : new Dictionary<(string?, string, string), SlaTarget>();
@@ -175,7 +188,18 @@ public sealed partial class AlertEvaluator(
                 result[(rule.TenantId, rule.Name)].Add(new Observation(group, groupKey, v, threshold, rule.Holds(v, threshold)));
             }
         }
-        foreach (var rule in rules.Where(r => !r.Metric.IsConversation()))
+        foreach (var rule in rules.Where(r => r.Metric.IsBatchRun()))
+        {
+            var (from, _) = WindowOf(rule.Window, now);
+            foreach (var (groupKey, group, jobs) in BatchGroups(rule, await HealthAsync(from)))
+            {
+                var value = AlertMetrics.Compute(rule.Metric, jobs, now);
+                if (value.Value is not { } v || rule.Threshold is not { } threshold) continue;
+                if (rule.Metric == AlertMetric.BatchRunFailed && value.Samples < rule.MinSamples) continue;
+                result[(rule.TenantId, rule.Name)].Add(new Observation(group, groupKey, v, threshold, rule.Holds(v, threshold)));
+            }
+        }
+        foreach (var rule in rules.Where(r => !r.Metric.IsConversation() && !r.Metric.IsBatchRun()))
         {
             var (from, to) = WindowOf(rule.Window, now);
             var signature = Signature(rule, from, to);
@@ -191,9 +215,12 @@ public sealed partial class AlertEvaluator(
                 var length = to - from;
                 previous = Merge(rule, await SeriesAsync(from - length, from, false), targets);
             }
+            var baselines = rule.Metric == AlertMetric.CostZScore ? await CostBaselinesAsync(rule, from, to, cancellationToken) : null;
             foreach (var (groupKey, (group, counters)) in groups)
             {
-                var value = AlertMetrics.Compute(rule.Metric, counters, previous?.GetValueOrDefault(groupKey).Counters);
+                var value = baselines is null
+                    ? AlertMetrics.Compute(rule.Metric, counters, previous?.GetValueOrDefault(groupKey).Counters)
+                    : new MetricValue(CostZScore.Of(counters.CostUsd, counters.CostEvents, baselines.GetValueOrDefault(groupKey)), counters.CostEvents);
                 if (value.Value is not { } v) continue;
                 if (!rule.Metric.IsCount() && value.Samples < rule.MinSamples) continue;
                 double threshold;
@@ -237,6 +264,62 @@ public sealed partial class AlertEvaluator(
             groups.Add((Alert.KeyOf(group), group, row.Totals));
         }
         return groups;
+    }
+
+    /// <summary>
+    /// The cost_zscore baseline of every group of the rule: the complete windows of the rule's length
+    /// (aligned to 2000-01-01 UTC like the time series buckets, so whole hours and days read the hour
+    /// and day rollups) that lie in the 7 days before now and end by the window's start, from one
+    /// bucketed rollup query. Null for a group whose baseline fails the guard.
+    /// </summary>
+    private async Task<Dictionary<string, CostZScore.Baseline?>> CostBaselinesAsync(AlertRule rule, DateTimeOffset from, DateTimeOffset to,
+        CancellationToken cancellationToken)
+    {
+        var length = to - from;
+        var probe = new TimeSeriesWindow(default, length, from, to);
+        var earliest = to - CostZScore.Lookback;
+        var first = probe.BucketOf(earliest) == earliest ? earliest : probe.BucketOf(earliest) + length;
+        var last = probe.BucketOf(from);
+        var result = new Dictionary<string, CostZScore.Baseline?>(StringComparer.Ordinal);
+        if (last <= first) return result;
+        var window = new TimeSeriesWindow(default, length, first, last);
+        var rows = await rollups.QueryBucketsAsync(
+            new TimeSeriesQuery(window.Plan(), length, rule.EffectiveFilters(), rule.GroupBy, [AlertMetric.CostUsd]), cancellationToken);
+        var windows = new Dictionary<string, Dictionary<DateTimeOffset, (decimal Cost, long Calls)>>(StringComparer.Ordinal);
+        foreach (var row in rows)
+        {
+            var key = Alert.KeyOf(rule.GroupBy.ToDictionary(d => d.ToName(), d => row.Key[d]));
+            if (!windows.TryGetValue(key, out var byStart)) windows[key] = byStart = [];
+            var sum = byStart.GetValueOrDefault(row.Start);
+            byStart[row.Start] = (sum.Cost + row.Counters.CostUsd, sum.Calls + row.Counters.CostEvents);
+        }
+        foreach (var (key, byStart) in windows) result[key] = CostZScore.BaselineOf(byStart.Values);
+        return result;
+    }
+
+    /// <summary>
+    /// A batch-run rule's groups: each job of the rule's scope (a tenant's rule: its tenant's jobs) that
+    /// its batch_job and tenant_id filters admit, keyed by the rule's group_by (batch_job, and
+    /// tenant_id to tell apart jobs of the same name in different tenants; a global job's tenant_id is
+    /// ""). Jobs sharing a group are measured together (<see cref="AlertMetrics.Compute(AlertMetric, IReadOnlyList{BatchJobHealth}, DateTimeOffset)"/>).
+    /// </summary>
+    private static List<(string Key, IReadOnlyDictionary<string, string> Group, IReadOnlyList<BatchJobHealth> Jobs)> BatchGroups(AlertRule rule,
+        IReadOnlyList<BatchJobHealth> jobs)
+    {
+        var filters = rule.EffectiveFilters();
+        var groups = new Dictionary<string, (IReadOnlyDictionary<string, string> Group, List<BatchJobHealth> Jobs)>(StringComparer.Ordinal);
+        foreach (var health in jobs)
+        {
+            var tenant = health.Job.TenantId ?? "";
+            if (rule.TenantId is not null && health.Job.TenantId != rule.TenantId) continue;
+            if (filters.Get(Dimension.TenantId) is { } tenants && !tenants.Contains(tenant)) continue;
+            if (filters.Get(Dimension.BatchJob) is { } names && !names.Contains(health.Job.Name)) continue;
+            var group = rule.GroupBy.ToDictionary(d => d.ToName(), d => d == Dimension.TenantId ? tenant : health.Job.Name);
+            var key = Alert.KeyOf(group);
+            if (!groups.TryGetValue(key, out var entry)) groups[key] = entry = (group, []);
+            entry.Jobs.Add(health);
+        }
+        return [.. groups.Select(g => (g.Key, g.Value.Group, (IReadOnlyList<BatchJobHealth>)g.Value.Jobs))];
     }
 
     private static (DateTimeOffset From, DateTimeOffset To) WindowOf(TimeSpan length, DateTimeOffset now)
