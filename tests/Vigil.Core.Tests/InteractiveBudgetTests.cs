@@ -31,6 +31,6 @@ public class InteractiveBudgetTests
     public void The_interactive_filter_reaches_the_rollup_query_as_the_empty_batch_job()
     {
         var filter = WithFilter(new MetricFilter().With(Dimension.BatchJob, Budget.NoBatchJob)).EventFilter();
-        Assert.Equal([""], filter.Get(Dimension.BatchJob));
+        Assert.Equal([""], filter.Get(Dimension.BatchJob)!);
     }
 }
