@@ -199,7 +199,7 @@ public sealed class PgBatchJobStore(NpgsqlDataSource dataSource) : IBatchJobStor
                 FROM batch_jobs j
                 CROSS JOIN LATERAL (
                     SELECT count(*) AS runs, coalesce(sum(r.succeeded), 0)::bigint AS succeeded, coalesce(sum(r.failed), 0)::bigint AS failed
-                    FROM batch_runs r WHERE r.job_id = j.id AND r.completed_at >= $3) c
+                    FROM batch_runs r WHERE r.job_id = j.id AND r.completed_at >= $4) c
                 WHERE {PgScope.Condition("j.tenant_id", 1)}
                 """);
             PgScope.Add(command.Parameters, scope);
