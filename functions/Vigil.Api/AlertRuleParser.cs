@@ -220,7 +220,8 @@ public static class AlertRuleParser
     {
         if (metric == AlertMetric.CostZScore && window > CostZScore.LongestWindow)
         {
-            errors.Add("window", $"cost_zscore compares the window with the same-length windows of the 7 days before it; use a window of at most {DurationText.Format(CostZScore.LongestWindow)}.");
+            errors.Add("window", "cost_zscore compares the window with the same-length windows of the 7 days before it; "
+                + $"use a window of at most {DurationText.Format(CostZScore.LongestWindow)}.");
         }
         if (!metric.IsBatchRun() && metric != AlertMetric.CostZScore) return;
         if (hasThresholdFrom) errors.Add("threshold_from", $"{metric.ToName()} has no SLA threshold; give a number.");

@@ -168,7 +168,8 @@ public sealed class BatchJobsApi(ApiGate gate, IBatchJobStore jobs, BudgetServic
             {
                 RunProgressOutcome.Recorded => ApiResults.Json(RunView(run!)),
                 RunProgressOutcome.AlreadyCompleted =>
-                    Problems.Conflict($"Run '{runId}' of '{name}' was completed at {run!.CompletedAt:u}; progress is for running runs.").With("run", RunView(run)),
+                    Problems.Conflict($"Run '{runId}' of '{name}' was completed at {run!.CompletedAt:u}; progress is for running runs.")
+                        .With("run", RunView(run)),
                 _ => Problems.NotFound($"No run '{runId}' of batch job '{name}'."),
             };
         });

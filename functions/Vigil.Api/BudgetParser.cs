@@ -26,7 +26,8 @@ public static class BudgetParser
             case JsonValueKind.Null:
                 return false;
             case JsonValueKind.False:
-                errors.Add("filters", "interactive: false is not a filter; to budget batch work, name its jobs in a batch_job filter (or leave interactive out).");
+                errors.Add("filters",
+                    "interactive: false is not a filter; to budget batch work, name its jobs in a batch_job filter (or leave interactive out).");
                 return false;
             default:
                 errors.Add("filters", "interactive must be true (events of no batch job only).");
@@ -82,8 +83,14 @@ public static class BudgetParser
 
         if (interactive)
         {
-            if (filters.Get(Dimension.BatchJob) is not null) errors.Add("filters", "interactive: true counts events of no batch job; it cannot be combined with a batch_job filter.");
-            else filters.With(Dimension.BatchJob, Budget.NoBatchJob);
+            if (filters.Get(Dimension.BatchJob) is not null)
+            {
+                errors.Add("filters", "interactive: true counts events of no batch job; it cannot be combined with a batch_job filter.");
+            }
+            else
+            {
+                filters.With(Dimension.BatchJob, Budget.NoBatchJob);
+            }
         }
 
         IReadOnlyList<BudgetThreshold> thresholds = Budget.RunbookThresholds;

@@ -220,7 +220,8 @@ public sealed partial class AlertEvaluator(
             {
                 var value = baselines is null
                     ? AlertMetrics.Compute(rule.Metric, counters, previous?.GetValueOrDefault(groupKey).Counters)
-                    : new MetricValue(CostZScore.Of(counters.CostUsd, counters.CostEvents, baselines.GetValueOrDefault(groupKey)), counters.CostEvents);
+                    : new MetricValue(CostZScore.Of(counters.CostUsd, counters.CostEvents, baselines.GetValueOrDefault(groupKey)),
+                        counters.CostEvents);
                 if (value.Value is not { } v) continue;
                 if (!rule.Metric.IsCount() && value.Samples < rule.MinSamples) continue;
                 double threshold;

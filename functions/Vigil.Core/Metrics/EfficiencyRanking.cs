@@ -1,9 +1,5 @@
 namespace Vigil.Core.Metrics;
 
-/// <summary>The efficiency report of a window (<c>GET /api/reports/efficiency</c>).</summary>
-public sealed record EfficiencyReport(string Window, DateTimeOffset From, DateTimeOffset To, string GroupBy, IReadOnlyList<EfficiencyGroup> Groups,
-    DateTimeOffset? CompleteUpTo);
-
 /// <summary>
 /// EnterpriseHub's efficiency ranking: groups ordered by cost per successful interaction, cheapest
 /// first (ties: more successes first, then by key, so the order is total and stable); groups with
