@@ -30,6 +30,16 @@ public sealed partial class AlertEvaluator(
     TimeProvider time,
     ILogger<AlertEvaluator> logger) : ITimerJob
 {
+    /// <summary>
+    /// Late enough after a baseline window ends that its events are rolled up (ingest lag plus a
+    /// ComputeRollups run): a baseline computed later is reused until the next window completes.
+    /// </summary>
+    private static readonly TimeSpan BaselineSettle = TimeSpan.FromMinutes(5);
+
+    /// <summary>cost_zscore baselines by rule shape and last baseline window; a 5m rule would otherwise re-read 7 days every minute.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (DateTimeOffset ComputedAt, Dictionary<string, CostZScore.Baseline?> Baselines)>
+        _baselines = new(StringComparer.Ordinal);
+
     private static readonly IReadOnlyList<Dimension> SeriesDimensions =
         [Dimension.TenantId, Dimension.Bot, Dimension.Operation, Dimension.Model, Dimension.Type, Dimension.BatchJob];
 
@@ -215,7 +225,7 @@ public sealed partial class AlertEvaluator(
                 var length = to - from;
                 previous = Merge(rule, await SeriesAsync(from - length, from, false), targets);
             }
-            var baselines = rule.Metric == AlertMetric.CostZScore ? await CostBaselinesAsync(rule, from, to, cancellationToken) : null;
+            var baselines = rule.Metric == AlertMetric.CostZScore ? await CostBaselinesAsync(rule, from, to, now, cancellationToken) : null;
             foreach (var (groupKey, (group, counters)) in groups)
             {
                 var value = baselines is null
@@ -271,16 +281,21 @@ public sealed partial class AlertEvaluator(
     /// The cost_zscore baseline of every group of the rule: the complete windows of the rule's length
     /// (aligned to 2000-01-01 UTC like the time series buckets, so whole hours and days read the hour
     /// and day rollups) that lie in the 7 days before now and end by the window's start, from one
-    /// bucketed rollup query. Null for a group whose baseline fails the guard.
+    /// bucketed rollup query. Null for a group whose baseline fails the guard. The windows end by
+    /// the last bucket boundary, so the baseline changes only when one more window completes: it is
+    /// read again then (and once more <see cref="BaselineSettle"/> after, for the events still
+    /// arriving for that window), not every minute. Events later than that reach the next baseline.
     /// </summary>
     private async Task<Dictionary<string, CostZScore.Baseline?>> CostBaselinesAsync(AlertRule rule, DateTimeOffset from, DateTimeOffset to,
-        CancellationToken cancellationToken)
+        DateTimeOffset now, CancellationToken cancellationToken)
     {
         var length = to - from;
         var probe = new TimeSeriesWindow(default, length, from, to);
         var earliest = to - CostZScore.Lookback;
         var first = probe.BucketOf(earliest) == earliest ? earliest : probe.BucketOf(earliest) + length;
         var last = probe.BucketOf(from);
+        var cacheKey = $"{rule.TenantId}|{rule.Name}|{DurationText.Format(length)}|{Signature(rule, last, last)}";
+        if (_baselines.TryGetValue(cacheKey, out var cached) && cached.ComputedAt >= last + BaselineSettle) return cached.Baselines;
         var result = new Dictionary<string, CostZScore.Baseline?>(StringComparer.Ordinal);
         if (last <= first) return result;
         var window = new TimeSeriesWindow(default, length, first, last);
@@ -295,6 +310,12 @@ public sealed partial class AlertEvaluator(
             byStart[row.Start] = (sum.Cost + row.Counters.CostUsd, sum.Calls + row.Counters.CostEvents);
         }
         foreach (var (key, byStart) in windows) result[key] = CostZScore.BaselineOf(byStart.Values);
+        // Entries of earlier windows are replaced under their own key, so the cache holds one per rule shape.
+        foreach (var stale in _baselines.Keys.Where(k => k.StartsWith($"{rule.TenantId}|{rule.Name}|", StringComparison.Ordinal) && k != cacheKey))
+        {
+            _baselines.TryRemove(stale, out _);
+        }
+        _baselines[cacheKey] = (now, result);
         return result;
     }
 
