@@ -212,7 +212,7 @@ public static class AlertRuleParser
         metric == AlertMetric.BatchRunFailed ? (Comparator.LessThan, Core.Budgets.BatchRun.MinSuccessRate) : (Comparator.GreaterThan, 0);
 
     /// <summary>
-    /// cost_zscore needs a baseline of at least six windows in the 7 days before; batch-run metrics are
+    /// cost_zscore needs room for its baseline of five windows in the 7 days before; batch-run metrics are
     /// per job, so they group and filter by batch_job and tenant_id only (batch_job is implied).
     /// </summary>
     private static void CheckCostIntelligence(AlertMetric metric, TimeSpan window, double? threshold, bool hasThresholdFrom, List<Dimension> groupBy,

@@ -30,7 +30,7 @@ public static class CostZScore
     /// <summary>How far back the baseline reaches.</summary>
     public static readonly TimeSpan Lookback = TimeSpan.FromDays(7);
 
-    /// <summary>The longest window the metric accepts: a 7-day lookback holds at least 6 of them.</summary>
+    /// <summary>The longest window the metric accepts: a 7-day lookback still holds 5 whole ones before the current one.</summary>
     public static readonly TimeSpan LongestWindow = TimeSpan.FromDays(1);
 
     /// <summary>The baseline of the prior windows' costs per call: mean, σ as used (floored), and how many windows.</summary>
