@@ -80,6 +80,36 @@ public class BatchMonitoringTests
     }
 
     [Fact]
+    public async Task A_tenants_batch_rule_watches_its_tenants_jobs_only_and_a_global_rule_tells_tenants_apart()
+    {
+        var (app, clock, admin) = await StartAsync(("global-overdue", """{"metric":"batch_run_overdue","group_by":["tenant_id"],"severity":"info","channels":[]}"""));
+        await using var _ = app;
+        using var __ = admin;
+        var ruleResponse = await admin.PutAsync("/api/alert-rules/acme-overdue?tenant_id=acme", VigilApp.Json(OverdueRule));
+        Assert.Equal(HttpStatusCode.Created, ruleResponse.StatusCode);
+        // The same job name in the global scope, acme's and globex's, each an hour overdue.
+        foreach (var query in new[] { "", "?tenant_id=acme", "?tenant_id=globex" })
+        {
+            Assert.Equal(HttpStatusCode.Created, (await PutJobAsync(admin, $"hourly{query}", """{"expected_every":"1h"}""")).StatusCode);
+        }
+        clock.Advance(TimeSpan.FromHours(2));
+
+        var firing = await EvaluateAsync(app, admin);
+        var acmeRule = Assert.Single(firing, a => a.GetProperty("rule").GetString() == "acme-overdue");
+        Assert.Equal("hourly", acmeRule.GetProperty("group").GetProperty("batch_job").GetString());
+        Assert.Equal(3600, acmeRule.GetProperty("value").GetDouble(), 3);
+        var tenants = firing.Where(a => a.GetProperty("rule").GetString() == "global-overdue")
+            .Select(a => a.GetProperty("group").GetProperty("tenant_id").GetString()).Order(StringComparer.Ordinal);
+        Assert.Equal(["", "acme", "globex"], tenants);
+
+        using var acme = app.Client(await app.CreateKeyAsync("read", tenant: "acme"));
+        var seen = (await Traffic.GetJsonAsync(acme, "/api/alerts?state=firing")).GetProperty("alerts").EnumerateArray()
+            .Select(a => (a.GetProperty("rule").GetString(), a.GetProperty("group").TryGetProperty("tenant_id", out var t) ? t.GetString() : null)).ToList();
+        // acme's key sees its own rule's alert and the global rule's alert for acme's job, nothing of globex or the global job.
+        Assert.Equal([("acme-overdue", null), ("global-overdue", "acme")], seen.Order());
+    }
+
+    [Fact]
     public async Task A_run_past_max_duration_fires_batch_run_overdue_until_it_completes()
     {
         var (app, clock, admin) = await StartAsync(("overdue", OverdueRule));
