@@ -38,11 +38,16 @@ public static class AlertRuleParser
         var forDuration = Duration(body, "for", errors, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.FromDays(1));
         var cooldown = Duration(body, "cooldown", errors, TimeSpan.Zero, TimeSpan.Zero, TimeSpan.FromDays(7));
 
-        var comparatorText = JsonFields.String(body, "comparator", errors, required: true, maxLength: 2);
+        var batchMetric = metricText is not null && metric.IsBatchRun();
+        var comparatorText = JsonFields.String(body, "comparator", errors, required: !batchMetric, maxLength: 2);
         Comparator comparator = default;
         if (comparatorText is not null && !AlertNames.TryParseComparator(comparatorText, out comparator))
         {
             errors.Add("comparator", "comparator must be one of >, >=, <, <=.");
+        }
+        else if (comparatorText is null && batchMetric)
+        {
+            comparator = BatchRunDefaults(metric).Comparator;
         }
 
         double? threshold = null;
@@ -59,6 +64,11 @@ public static class AlertRuleParser
         }
         var hasThresholdFrom = body.TryGetProperty("threshold_from", out var tfe) && tfe.ValueKind != JsonValueKind.Null;
         var hasThreshold = body.TryGetProperty("threshold", out var te) && te.ValueKind != JsonValueKind.Null;
+        if (batchMetric && !hasThreshold && !hasThresholdFrom)
+        {
+            threshold = BatchRunDefaults(metric).Threshold;
+            hasThreshold = true;
+        }
         if (hasThreshold == hasThresholdFrom)
         {
             errors.Add("threshold", "give exactly one of threshold (a number) or threshold_from (sla_p50, sla_p95, sla_p99).");
@@ -125,6 +135,8 @@ public static class AlertRuleParser
         {
             errors.Add("filters", $"{metric.ToName()} is about {implied.ToName()} events; a type filter of {string.Join(", ", types)} would exclude them all.");
         }
+
+        if (metricText is not null) CheckCostIntelligence(metric, window, threshold, hasThresholdFrom, groupBy, filters, errors);
 
         long minSamples = 0;
         if (body.TryGetProperty("min_samples", out var minElement) && minElement.ValueKind != JsonValueKind.Null)
@@ -199,6 +211,43 @@ public static class AlertRuleParser
             CreatedAt = createdAt ?? now,
             UpdatedAt = now,
         };
+    }
+
+    /// <summary>
+    /// A batch-run rule may leave out comparator and threshold: batch_run_failed fires when the success
+    /// rate is under the runbook's 95%, batch_run_overdue when the job is late at all.
+    /// </summary>
+    private static (Comparator Comparator, double Threshold) BatchRunDefaults(AlertMetric metric) =>
+        metric == AlertMetric.BatchRunFailed ? (Comparator.LessThan, Core.Budgets.BatchRun.MinSuccessRate) : (Comparator.GreaterThan, 0);
+
+    /// <summary>
+    /// cost_zscore needs room for its baseline of five windows in the 7 days before; batch-run metrics are
+    /// per job, so they group and filter by batch_job and tenant_id only (batch_job is implied).
+    /// </summary>
+    private static void CheckCostIntelligence(AlertMetric metric, TimeSpan window, double? threshold, bool hasThresholdFrom, List<Dimension> groupBy,
+        MetricFilter filters, FieldErrors errors)
+    {
+        if (metric == AlertMetric.CostZScore && window > CostZScore.LongestWindow)
+        {
+            errors.Add("window", "cost_zscore compares the window with the same-length windows of the 7 days before it; "
+                + $"use a window of at most {DurationText.Format(CostZScore.LongestWindow)}.");
+        }
+        if (!metric.IsBatchRun() && metric != AlertMetric.CostZScore) return;
+        if (hasThresholdFrom) errors.Add("threshold_from", $"{metric.ToName()} has no SLA threshold; give a number.");
+        if (!metric.IsBatchRun()) return;
+        if (metric == AlertMetric.BatchRunFailed && threshold is < 0 or > 1)
+        {
+            errors.Add("threshold", "batch_run_failed compares a success rate: the threshold is between 0 and 1 (default 0.95).");
+        }
+        if (groupBy.Any(d => d is not (Dimension.BatchJob or Dimension.TenantId)))
+        {
+            errors.Add("group_by", $"{metric.ToName()} is evaluated per batch job: group_by may hold batch_job and tenant_id only.");
+        }
+        if (!groupBy.Contains(Dimension.BatchJob)) groupBy.Add(Dimension.BatchJob);
+        if (filters.Values.Keys.Any(d => d is not (Dimension.BatchJob or Dimension.TenantId)))
+        {
+            errors.Add("filters", $"{metric.ToName()} reads batch jobs and their runs: filter on batch_job and tenant_id only.");
+        }
     }
 
     private static TimeSpan Duration(JsonElement body, string name, FieldErrors errors, TimeSpan fallback, TimeSpan min, TimeSpan max)

@@ -149,6 +149,11 @@ public static class ApiRoutes
             (HttpContext c, string token, AckLinkApi api) => api.AcknowledgeAsync(c, token)),
         new("GET", "/api/metrics/timeseries", "GetTimeSeries",
             (HttpContext c, MetricsApi api) => api.TimeSeriesAsync(c)),
+        // Cost intelligence and batch monitoring (docs/cost-and-batch.md).
+        new("GET", "/api/reports/efficiency", "GetEfficiencyReport",
+            (HttpContext c, EfficiencyApi api) => api.RankAsync(c)),
+        new("POST", "/api/batch-jobs/{name}/runs/{run_id}/progress", "RecordBatchRunProgress",
+            (HttpContext c, string name, string run_id, BatchJobsApi api) => api.RecordProgressAsync(c, name, run_id)),
         // The web console (anonymous static files; the page asks for a key) and the key's session facts.
         new("GET", "/api/console", "GetConsole",
             (HttpContext c, ConsoleApi api) => api.IndexAsync(c)),

@@ -13,6 +13,9 @@ namespace Vigil.Api;
 /// </summary>
 public sealed class BatchJobsApi(ApiGate gate, IBatchJobStore jobs, BudgetService service, TimeProvider time)
 {
+    private static readonly TimeSpan MinExpectation = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan MaxExpectation = TimeSpan.FromDays(31);
+
     public Task<IResult> PutJobAsync(HttpContext context, string name) =>
         gate.RunAsync(context, Permission.Admin, async (principal, cancellationToken) =>
         {
@@ -21,13 +24,16 @@ public sealed class BatchJobsApi(ApiGate gate, IBatchJobStore jobs, BudgetServic
             var errors = q.Errors;
             var description = "";
             string? fromBody = null;
+            TimeSpan? expectedEvery = null, maxDuration = null;
             if (HasBody(context.Request))
             {
                 var (body, problem) = await HttpBody.ReadObjectAsync(context.Request, cancellationToken);
                 if (problem is not null) return problem;
                 description = JsonFields.String(body, "description", errors, required: false, maxLength: 500) ?? "";
                 fromBody = JsonFields.String(body, "tenant_id", errors, required: false, maxLength: Tenancy.MaxTenantLength);
-                JsonFields.RejectUnknown(body, errors, "description", "tenant_id");
+                expectedEvery = Expectation(body, "expected_every", errors);
+                maxDuration = Expectation(body, "max_duration", errors);
+                JsonFields.RejectUnknown(body, errors, "description", "tenant_id", "expected_every", "max_duration");
             }
             var (tenant, forbidden) = Tenancy.Write(principal!, fromQuery, fromBody, errors);
             if (forbidden is not null) return forbidden;
@@ -36,7 +42,7 @@ public sealed class BatchJobsApi(ApiGate gate, IBatchJobStore jobs, BudgetServic
             {
                 return FieldErrors.Single("name", "a batch job name is 1 to 64 characters of lower-case letters, digits, '_', '.' and '-'.");
             }
-            var created = await jobs.UpsertAsync(tenant, name, description, time.GetUtcNow(), cancellationToken);
+            var created = await jobs.UpsertAsync(tenant, name, description, expectedEvery, maxDuration, time.GetUtcNow(), cancellationToken);
             var job = (await jobs.GetAsync(tenant, name, cancellationToken))!;
             var status = created ? StatusCodes.Status201Created : StatusCodes.Status200OK;
             return ApiResults.Json(await JobViewAsync(job, cancellationToken), status);
@@ -140,6 +146,34 @@ public sealed class BatchJobsApi(ApiGate gate, IBatchJobStore jobs, BudgetServic
             };
         });
 
+    /// <summary>POST /api/batch-jobs/{name}/runs/{run_id}/progress {"done","total"}: the run's latest progress, for its ETA.</summary>
+    public Task<IResult> RecordProgressAsync(HttpContext context, string name, string runId) =>
+        gate.RunAsync(context, Permission.Ingest, async (principal, cancellationToken) =>
+        {
+            var q = new QueryReader(context.Request.Query, ["tenant_id"]);
+            var (tenant, forbidden) = Tenancy.Address(principal!, Tenancy.Requested(q));
+            if (forbidden is not null) return forbidden;
+            var (body, problem) = await HttpBody.ReadObjectAsync(context.Request, cancellationToken);
+            if (problem is not null) return problem;
+            var errors = q.Errors;
+            var done = Count(body, "done", errors);
+            var total = Count(body, "total", errors);
+            if (done > total) errors.Add("done", $"done ({done}) cannot exceed total ({total}).");
+            JsonFields.RejectUnknown(body, errors, "done", "total");
+            if (errors.Any) return errors.ToProblem();
+            if (await jobs.GetAsync(tenant, name, cancellationToken) is null) return NoJob(name);
+            var (outcome, run) = await jobs.RecordProgressAsync(tenant, name, runId, done!.Value, total!.Value, time.GetUtcNow(), cancellationToken);
+            if (run is not null) run = (await service.WithCostsAsync([run], cancellationToken))[0];
+            return outcome switch
+            {
+                RunProgressOutcome.Recorded => ApiResults.Json(RunView(run!)),
+                RunProgressOutcome.AlreadyCompleted =>
+                    Problems.Conflict($"Run '{runId}' of '{name}' was completed at {run!.CompletedAt:u}; progress is for running runs.")
+                        .With("run", RunView(run)),
+                _ => Problems.NotFound($"No run '{runId}' of batch job '{name}'."),
+            };
+        });
+
     public Task<IResult> ListRunsAsync(HttpContext context, string name) =>
         gate.RunAsync(context, Permission.Read, async (principal, cancellationToken) =>
         {
@@ -172,6 +206,24 @@ public sealed class BatchJobsApi(ApiGate gate, IBatchJobStore jobs, BudgetServic
         return count;
     }
 
+    /// <summary>A job's expected_every or max_duration: a duration from 1m to 31d, or null/absent for none.</summary>
+    private static TimeSpan? Expectation(JsonElement body, string name, FieldErrors errors)
+    {
+        if (!body.TryGetProperty(name, out var element) || element.ValueKind == JsonValueKind.Null) return null;
+        if (element.ValueKind != JsonValueKind.String || !DurationText.TryParse(element.GetString(), out var value))
+        {
+            errors.Add(name, $"{name} must be a duration such as \"30m\", \"4h\", \"24h\" or \"7d\".");
+            return null;
+        }
+        if (value < MinExpectation || value > MaxExpectation)
+        {
+            errors.Add(name, $"{name} must be between {DurationText.Format(MinExpectation)} and {DurationText.Format(MaxExpectation)}.");
+            return null;
+        }
+        if (value.Ticks % TimeSpan.TicksPerSecond != 0) errors.Add(name, $"{name} must be a whole number of seconds.");
+        return value;
+    }
+
     private async Task<object> JobViewAsync(BatchJob job, CancellationToken cancellationToken) =>
         JobView(job, await jobs.AuditAsync(job.Id, 20, cancellationToken));
 
@@ -186,6 +238,8 @@ public sealed class BatchJobsApi(ApiGate gate, IBatchJobStore jobs, BudgetServic
             ["disabled_by"] = job.DisabledBy,
             ["disabled_at"] = job.DisabledAt,
             ["description"] = job.Description,
+            ["expected_every"] = job.ExpectedEvery is { } every ? DurationText.Format(every) : null,
+            ["max_duration"] = job.MaxDuration is { } max ? DurationText.Format(max) : null,
             ["created_at"] = job.CreatedAt,
             ["updated_at"] = job.UpdatedAt,
         };
@@ -217,6 +271,17 @@ public sealed class BatchJobsApi(ApiGate gate, IBatchJobStore jobs, BudgetServic
             ["cost_per_item"] = run.CostPerItem,
             ["flags"] = run.Flags(now),
             ["started_by"] = run.StartedBy,
+            ["progress"] = run.Progress is { } p
+                ? new Dictionary<string, object?>
+                {
+                    ["done"] = p.Done,
+                    ["total"] = p.Total,
+                    ["percent"] = p.Percent,
+                    ["reported_at"] = p.ReportedAt,
+                    // A completed run has nothing left to estimate.
+                    ["eta"] = run.Completed ? null : p.Eta(run.StartedAt),
+                }
+                : null,
         };
     }
 }

@@ -14,6 +14,27 @@ public static class BudgetParser
 {
     private static readonly string[] FilterNames = ["tenant_id", "bot", "model", "batch_job"];
 
+    /// <summary>The filter for interactive traffic only (events without a batch_job): <c>"interactive": true</c>.</summary>
+    private const string Interactive = "interactive";
+
+    private static bool InteractiveFilter(JsonElement value, FieldErrors errors)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.True:
+                return true;
+            case JsonValueKind.Null:
+                return false;
+            case JsonValueKind.False:
+                errors.Add("filters",
+                    "interactive: false is not a filter; to budget batch work, name its jobs in a batch_job filter (or leave interactive out).");
+                return false;
+            default:
+                errors.Add("filters", "interactive must be true (events of no batch job only).");
+                return false;
+        }
+    }
+
     public static Budget? Parse(string? tenantId, string name, JsonElement body, FieldErrors errors, DateTimeOffset now, DateTimeOffset? createdAt)
     {
         JsonFields.RejectUnknown(body, errors, "name", "tenant_id", "amount_usd", "period", "filters", "thresholds", "batch_jobs");
@@ -28,6 +49,7 @@ public static class BudgetParser
         if (period != Budget.Monthly) errors.Add("period", "only monthly budgets (calendar months, UTC) are supported.");
 
         var filters = new MetricFilter();
+        var interactive = false;
         if (body.TryGetProperty("filters", out var filterElement) && filterElement.ValueKind != JsonValueKind.Null)
         {
             if (filterElement.ValueKind != JsonValueKind.Object) errors.Add("filters", "filters must be an object such as {\"batch_job\": \"nightly\"}.");
@@ -35,9 +57,14 @@ public static class BudgetParser
             {
                 foreach (var f in filterElement.EnumerateObject())
                 {
+                    if (f.Name == Interactive)
+                    {
+                        interactive = InteractiveFilter(f.Value, errors);
+                        continue;
+                    }
                     if (Array.IndexOf(FilterNames, f.Name) < 0 || !Dimensions.TryParse(f.Name, out var d))
                     {
-                        errors.Add("filters", $"cannot filter a budget on '{f.Name}'; use {string.Join(", ", FilterNames)}.");
+                        errors.Add("filters", $"cannot filter a budget on '{f.Name}'; use {string.Join(", ", FilterNames)} or {Interactive}.");
                         continue;
                     }
                     string[]? values = f.Value.ValueKind switch
@@ -51,6 +78,18 @@ public static class BudgetParser
                     if (values.Length == 0 || values.Any(string.IsNullOrWhiteSpace)) errors.Add("filters", $"filter '{f.Name}' must be a string or a non-empty array of strings.");
                     else filters.With(d, values);
                 }
+            }
+        }
+
+        if (interactive)
+        {
+            if (filters.Get(Dimension.BatchJob) is not null)
+            {
+                errors.Add("filters", "interactive: true counts events of no batch job; it cannot be combined with a batch_job filter.");
+            }
+            else
+            {
+                filters.With(Dimension.BatchJob, Budget.NoBatchJob);
             }
         }
 
@@ -124,7 +163,7 @@ public static class BudgetParser
         }
         else if (thresholds.Any(t => t.Actions.Any(a => a.DisablesBatchJobs)))
         {
-            if (filters.Get(Dimension.BatchJob) is { } filtered) batchJobs = filtered;
+            if (!interactive && filters.Get(Dimension.BatchJob) is { } filtered) batchJobs = filtered;
             else errors.Add("batch_jobs", "say which batch jobs disable_batch_jobs stops: an array of names, or \"all\".");
         }
         if (errors.Any) return null;

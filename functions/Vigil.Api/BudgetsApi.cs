@@ -66,6 +66,15 @@ public sealed class BudgetsApi(ApiGate gate, IBudgetStore budgets, BudgetService
                 : Problems.NotFound($"No budget '{name}'.");
         });
 
+    /// <summary>The filters as the budget document wrote them: interactive-only reads back as <c>"interactive": true</c>.</summary>
+    private static Dictionary<string, object> FiltersView(Budget budget)
+    {
+        var view = budget.Filters.Values.Where(f => !(budget.InteractiveOnly && f.Key == Dimension.BatchJob))
+            .ToDictionary(f => f.Key.ToName(), f => (object)f.Value);
+        if (budget.InteractiveOnly) view["interactive"] = true;
+        return view;
+    }
+
     private static Dictionary<string, object?> View(BudgetStatus s) => new()
     {
         ["name"] = s.Budget.Name,
@@ -88,7 +97,7 @@ public sealed class BudgetsApi(ApiGate gate, IBudgetStore budgets, BudgetService
             ["outcome"] = c.Outcome,
             ["notifications"] = c.Notifications.Select(n => new { channel = n.Channel, status = n.Status.ToName(), attempts = n.Attempts, sent_at = n.SentAt, error = n.Error }),
         }),
-        ["filters"] = s.Budget.Filters.Values.ToDictionary(f => f.Key.ToName(), f => f.Value),
+        ["filters"] = FiltersView(s.Budget),
         ["thresholds"] = s.Budget.Thresholds.Select(t => new { percent = t.Percent, forecast = t.Forecast, actions = t.Actions.Select(a => a.Text) }),
         ["batch_jobs"] = s.Budget.AllBatchJobs ? "all" : s.Budget.BatchJobs,
         ["warnings"] = s.Warnings,

@@ -49,6 +49,7 @@ public sealed class MetricsApi(ApiGate gate, MetricsService metrics, TimeSeriesS
         foreach (var name in (q.List("metric") ?? ["event_count"]).Distinct(StringComparer.Ordinal))
         {
             if (!AlertNames.TryParseMetric(name, out var metric)) q.Errors.Add("metric", $"'{name}' is not a metric; use {string.Join(", ", AlertNames.MetricNames)} (comma-separated for several).");
+            else if (metric.IsBatchRun() || metric == AlertMetric.CostZScore) q.Errors.Add("metric", NotASeries(metric));
             else metricList.Add(metric);
         }
         var groupBy = q.List("group_by") is null ? [] : q.GroupBy(TimeSeriesGroups, "bot");
@@ -70,6 +71,13 @@ public sealed class MetricsApi(ApiGate gate, MetricsService metrics, TimeSeriesS
         if (q.Errors.Any) return q.Errors.ToProblem();
         return TimeSeriesJson.ToResult(await timeSeries.QueryAsync(series, metricList, filter, groupBy, cancellationToken));
     });
+
+    /// <summary>Why a rule metric that is not drawn from the event rollups per bucket has no time series.</summary>
+    private static string NotASeries(AlertMetric metric) => metric == AlertMetric.CostZScore
+        ? "'cost_zscore' compares a window with a 7-day baseline of windows of its own length, which a bucket of a series "
+            + "does not have: chart cost_usd, or read the rule's alerts."
+        : $"'{metric.ToName()}' is a batch-job metric, evaluated per job by alert rules: read runs from /api/batch-jobs/{{name}}/runs; "
+            + "the time series is drawn from the event rollups.";
 
     public Task<IResult> CostAsync(HttpContext context) => gate.RunAsync(context, Permission.Read, async (principal, cancellationToken) =>
     {

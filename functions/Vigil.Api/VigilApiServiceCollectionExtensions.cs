@@ -16,6 +16,7 @@ public static class VigilApiServiceCollectionExtensions
         services.AddSingleton<AlertsApi>();
         services.AddSingleton<BudgetsApi>();
         services.AddSingleton<BatchJobsApi>();
+        services.AddSingleton<EfficiencyApi>();
         services.AddSingleton<AdminApi>();
         services.AddSingleton<EventsQueryApi>();
         services.AddSingleton<ConsoleApi>();

@@ -39,6 +39,7 @@ public static class VigilCoreServiceCollectionExtensions
         services.TryAddSingleton<ApiKeyService>();
         services.TryAddSingleton<MetricsService>();
         services.TryAddSingleton<TimeSeriesService>();
+        services.TryAddSingleton<EfficiencyService>();
         services.AddValidatedOptions<PrometheusOptions, PrometheusOptionsValidator>(configuration.GetSection(PrometheusOptions.Section));
         services.TryAddSingleton<PrometheusMetrics>();
         services.AddSingleton<ITimerJob, ComputeRollupsJob>();

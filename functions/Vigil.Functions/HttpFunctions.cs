@@ -13,7 +13,7 @@ namespace Vigil.Functions;
 /// </summary>
 public sealed class HttpFunctions(EventsApi events, HealthApi health, KeysApi keys, MetricsApi metrics, AlertsApi alerts, BudgetsApi budgets,
     BatchJobsApi batchJobs, EventsQueryApi eventQueries, OtlpApi otlp, PrometheusApi prometheus, ConsoleApi console,
-    ConversationsApi conversations, IncidentsApi incidents)
+    ConversationsApi conversations, IncidentsApi incidents, EfficiencyApi efficiency)
 {
     [Function("PostEvents")]
     public Task<IResult> PostEvents([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "events")] HttpRequest req) =>
@@ -196,4 +196,13 @@ public sealed class HttpFunctions(EventsApi events, HealthApi health, KeysApi ke
     [Function("GetIncidentReport")]
     public Task<IResult> GetIncidentReport([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "reports/incidents")] HttpRequest req) =>
         incidents.ReportAsync(req.HttpContext);
+
+    [Function("GetEfficiencyReport")]
+    public Task<IResult> GetEfficiencyReport([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "reports/efficiency")] HttpRequest req) =>
+        efficiency.RankAsync(req.HttpContext);
+
+    [Function("RecordBatchRunProgress")]
+    public Task<IResult> RecordBatchRunProgress([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "batch-jobs/{name}/runs/{runId}/progress")] HttpRequest req,
+        string name, string runId) =>
+        batchJobs.RecordProgressAsync(req.HttpContext, name, runId);
 }

@@ -12,22 +12,29 @@ namespace Vigil.Postgres;
 /// </summary>
 public sealed class PgBatchJobStore(NpgsqlDataSource dataSource) : IBatchJobStore
 {
-    private const string JobColumns = "id, tenant_id, name, description, enabled, disabled_reason, disabled_by, disabled_at, created_at, updated_at";
-    private const string RunColumns = "run_id, tenant_id, job, started_at, estimated_cost_usd, started_by, completed_at, succeeded, failed, cost_usd";
+    private const string JobColumns =
+        "id, tenant_id, name, description, enabled, disabled_reason, disabled_by, disabled_at, created_at, updated_at, expected_every, max_duration";
+    private const string RunColumns =
+        "run_id, tenant_id, job, started_at, estimated_cost_usd, started_by, completed_at, succeeded, failed, cost_usd, progress_done, progress_total, progress_at";
     private const string InScope = "tenant_id IS NOT DISTINCT FROM $1 AND name = $2";
 
-    public Task<bool> UpsertAsync(string? tenantId, string name, string description, DateTimeOffset at, CancellationToken cancellationToken) =>
+    public Task<bool> UpsertAsync(string? tenantId, string name, string description, TimeSpan? expectedEvery, TimeSpan? maxDuration, DateTimeOffset at,
+        CancellationToken cancellationToken) =>
         PgCall.Run(async () =>
         {
             await using var command = dataSource.CreateCommand("""
-                INSERT INTO batch_jobs (tenant_id, name, description, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)
-                ON CONFLICT ON CONSTRAINT batch_jobs_scope_name DO UPDATE SET description = excluded.description, updated_at = excluded.updated_at
+                INSERT INTO batch_jobs (tenant_id, name, description, created_at, updated_at, expected_every, max_duration)
+                VALUES ($1, $2, $3, $4, $4, $5, $6)
+                ON CONFLICT ON CONSTRAINT batch_jobs_scope_name DO UPDATE SET description = excluded.description, updated_at = excluded.updated_at,
+                    expected_every = excluded.expected_every, max_duration = excluded.max_duration
                 RETURNING xmax = 0
                 """);
             command.Parameters.Add(PgScope.Tenant(tenantId));
             command.Parameters.Add(new() { Value = name });
             command.Parameters.Add(new() { Value = description });
             command.Parameters.Add(new() { Value = at });
+            command.Parameters.Add(new() { Value = (object?)expectedEvery ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Interval });
+            command.Parameters.Add(new() { Value = (object?)maxDuration ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Interval });
             return (bool)(await command.ExecuteScalarAsync(cancellationToken))!;
         });
 
@@ -156,6 +163,57 @@ public sealed class PgBatchJobStore(NpgsqlDataSource dataSource) : IBatchJobStor
             return await ReadRunsAsync(command, cancellationToken);
         });
 
+    public Task<(RunProgressOutcome Outcome, BatchRun? Run)> RecordProgressAsync(string? tenantId, string job, string runId, long done, long total,
+        DateTimeOffset at, CancellationToken cancellationToken) => PgCall.Run<(RunProgressOutcome, BatchRun?)>(async () =>
+    {
+        // Scoped like completion: a run id of another tenant's (or another job's) run is not found.
+        await using var command = dataSource.CreateCommand($"""
+            UPDATE batch_runs SET progress_done = $4, progress_total = $5, progress_at = $6
+            WHERE run_id = $3 AND tenant_id IS NOT DISTINCT FROM $1 AND job = $2 AND completed_at IS NULL RETURNING {RunColumns}
+            """);
+        command.Parameters.Add(PgScope.Tenant(tenantId));
+        command.Parameters.Add(new() { Value = job });
+        command.Parameters.Add(new() { Value = runId });
+        command.Parameters.Add(new() { Value = done });
+        command.Parameters.Add(new() { Value = total });
+        command.Parameters.Add(new() { Value = at });
+        if ((await ReadRunsAsync(command, cancellationToken)).FirstOrDefault() is { } run) return (RunProgressOutcome.Recorded, run);
+        await using var existing = dataSource.CreateCommand(
+            $"SELECT {RunColumns} FROM batch_runs WHERE run_id = $3 AND tenant_id IS NOT DISTINCT FROM $1 AND job = $2");
+        existing.Parameters.Add(PgScope.Tenant(tenantId));
+        existing.Parameters.Add(new() { Value = job });
+        existing.Parameters.Add(new() { Value = runId });
+        var found = (await ReadRunsAsync(existing, cancellationToken)).FirstOrDefault();
+        return found is null ? (RunProgressOutcome.NotFound, null) : (RunProgressOutcome.AlreadyCompleted, found);
+    });
+
+    public Task<IReadOnlyList<BatchJobHealth>> HealthAsync(TenantScope scope, DateTimeOffset completedFrom, CancellationToken cancellationToken) =>
+        PgCall.Run<IReadOnlyList<BatchJobHealth>>(async () =>
+        {
+            // One statement for every job of the scope; the lateral subqueries use batch_runs_job and batch_runs_running.
+            await using var command = dataSource.CreateCommand($"""
+                SELECT {string.Join(", ", JobColumns.Split(", ").Select(c => "j." + c))},
+                       (SELECT max(r.started_at) FROM batch_runs r WHERE r.job_id = j.id),
+                       (SELECT min(r.started_at) FROM batch_runs r WHERE r.job_id = j.id AND r.completed_at IS NULL),
+                       c.runs, c.succeeded, c.failed
+                FROM batch_jobs j
+                CROSS JOIN LATERAL (
+                    SELECT count(*) AS runs, coalesce(sum(r.succeeded), 0)::bigint AS succeeded, coalesce(sum(r.failed), 0)::bigint AS failed
+                    FROM batch_runs r WHERE r.job_id = j.id AND r.completed_at >= $4) c
+                WHERE {PgScope.Condition("j.tenant_id", 1)}
+                """);
+            PgScope.Add(command.Parameters, scope);
+            command.Parameters.Add(new() { Value = completedFrom });
+            var health = new List<BatchJobHealth>();
+            await using var r = await command.ExecuteReaderAsync(cancellationToken);
+            while (await r.ReadAsync(cancellationToken))
+            {
+                health.Add(new BatchJobHealth(ReadJob(r), r.IsDBNull(12) ? null : r.GetFieldValue<DateTimeOffset>(12),
+                    r.IsDBNull(13) ? null : r.GetFieldValue<DateTimeOffset>(13), r.GetInt64(14), r.GetInt64(15), r.GetInt64(16)));
+            }
+            return health;
+        });
+
     public Task<IReadOnlyList<string>> ReenableBudgetDisabledAsync(DateTimeOffset before, DateTimeOffset at, CancellationToken cancellationToken) =>
         PgCall.Run<IReadOnlyList<string>>(async () =>
         {
@@ -186,15 +244,20 @@ public sealed class PgBatchJobStore(NpgsqlDataSource dataSource) : IBatchJobStor
     {
         var jobs = new List<BatchJob>();
         await using var r = await command.ExecuteReaderAsync(cancellationToken);
-        while (await r.ReadAsync(cancellationToken))
-        {
-            jobs.Add(new BatchJob(r.GetInt64(0), PgScope.ReadTenant(r, 1), r.GetString(2), r.GetString(3), r.GetBoolean(4),
-                r.IsDBNull(5) ? null : r.GetString(5),
-                r.IsDBNull(6) ? null : r.GetString(6), r.IsDBNull(7) ? null : r.GetFieldValue<DateTimeOffset>(7), r.GetFieldValue<DateTimeOffset>(8),
-                r.GetFieldValue<DateTimeOffset>(9)));
-        }
+        while (await r.ReadAsync(cancellationToken)) jobs.Add(ReadJob(r));
         return jobs;
     }
+
+    /// <summary>A job from the first columns of a row (<see cref="JobColumns"/>).</summary>
+    private static BatchJob ReadJob(NpgsqlDataReader r) =>
+        new(r.GetInt64(0), PgScope.ReadTenant(r, 1), r.GetString(2), r.GetString(3), r.GetBoolean(4),
+            r.IsDBNull(5) ? null : r.GetString(5),
+            r.IsDBNull(6) ? null : r.GetString(6), r.IsDBNull(7) ? null : r.GetFieldValue<DateTimeOffset>(7), r.GetFieldValue<DateTimeOffset>(8),
+            r.GetFieldValue<DateTimeOffset>(9))
+        {
+            ExpectedEvery = r.IsDBNull(10) ? null : r.GetFieldValue<TimeSpan>(10),
+            MaxDuration = r.IsDBNull(11) ? null : r.GetFieldValue<TimeSpan>(11),
+        };
 
     private static async Task<List<BatchRun>> ReadRunsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {
@@ -205,7 +268,10 @@ public sealed class PgBatchJobStore(NpgsqlDataSource dataSource) : IBatchJobStor
             runs.Add(new BatchRun(r.GetString(0), PgScope.ReadTenant(r, 1), r.GetString(2), r.GetFieldValue<DateTimeOffset>(3),
                 r.IsDBNull(4) ? null : r.GetDecimal(4),
                 r.IsDBNull(5) ? null : r.GetString(5), r.IsDBNull(6) ? null : r.GetFieldValue<DateTimeOffset>(6),
-                r.IsDBNull(7) ? null : r.GetInt64(7), r.IsDBNull(8) ? null : r.GetInt64(8), r.IsDBNull(9) ? null : r.GetDecimal(9)));
+                r.IsDBNull(7) ? null : r.GetInt64(7), r.IsDBNull(8) ? null : r.GetInt64(8), r.IsDBNull(9) ? null : r.GetDecimal(9))
+            {
+                Progress = r.IsDBNull(10) ? null : new BatchProgress(r.GetInt64(10), r.GetInt64(11), r.GetFieldValue<DateTimeOffset>(12)),
+            });
         }
         return runs;
     }

@@ -65,6 +65,8 @@ public class BreachOnsetTests
         Assert.Equal(At(4), Find(Rule(AlertMetric.CostSpikeRatio, Comparator.GreaterOrEqual), 2, new() { [At(0)] = new() { CostUsd = 9m, CostEvents = 3 } }));
         Assert.False(AlertMetric.CostSpikeRatio.IsFromBuckets());
         Assert.False(AlertMetric.ResolutionRate.IsFromBuckets());
+        Assert.False(AlertMetric.CostZScore.IsFromBuckets());
+        Assert.False(AlertMetric.BatchRunOverdue.IsFromBuckets());
         Assert.True(AlertMetric.LatencyP95.IsFromBuckets());
         Assert.Equal(Minute, BreachOnset.StepFor(TimeSpan.FromDays(7)));
         Assert.Equal(TimeSpan.FromHours(1), BreachOnset.StepFor(TimeSpan.FromDays(7) + Minute));

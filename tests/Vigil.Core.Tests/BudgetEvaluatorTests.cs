@@ -75,7 +75,8 @@ public class BudgetEvaluatorTests
         public Task<IReadOnlyList<BatchRun>> CompletedRunsAsync(TenantScope scope, DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken) =>
             Task.FromResult<IReadOnlyList<BatchRun>>([]);
 
-        public Task<bool> UpsertAsync(string? tenantId, string name, string description, DateTimeOffset at, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<bool> UpsertAsync(string? tenantId, string name, string description, TimeSpan? expectedEvery, TimeSpan? maxDuration, DateTimeOffset at,
+            CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task<BatchJob?> GetAsync(string? tenantId, string name, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task<IReadOnlyList<BatchJob>> ListAsync(TenantScope scope, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task<IReadOnlyList<BatchJobAudit>> AuditAsync(long jobId, int limit, CancellationToken cancellationToken) => throw new NotSupportedException();
@@ -86,6 +87,10 @@ public class BudgetEvaluatorTests
         public Task<(RunCompletion Outcome, BatchRun? Run)> CompleteRunAsync(string? tenantId, string job, string runId, long succeeded, long failed, decimal costUsd,
             DateTimeOffset at, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task<IReadOnlyList<BatchRun>> RunsAsync(long jobId, int limit, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<(RunProgressOutcome Outcome, BatchRun? Run)> RecordProgressAsync(string? tenantId, string job, string runId, long done, long total,
+            DateTimeOffset at, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<IReadOnlyList<BatchJobHealth>> HealthAsync(TenantScope scope, DateTimeOffset completedFrom, CancellationToken cancellationToken) =>
+            throw new NotSupportedException();
     }
 
     /// <summary>Every budget's events cost <see cref="Spent"/> this period.</summary>

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Vigil.Core.Budgets;
 using Vigil.Core.Conversations;
 using Vigil.Core.Events;
 using Vigil.Core.Jobs;
@@ -22,12 +23,23 @@ public sealed partial class AlertEvaluator(
     ISlaTargetStore slaTargets,
     IEscalationPolicyStore policies,
     IConversationStore conversations,
+    IBatchJobStore batchJobs,
     EscalationService escalation,
     IOptionsMonitor<EscalationOptions> escalationOptions,
     IEscalationDriver driver,
     TimeProvider time,
     ILogger<AlertEvaluator> logger) : ITimerJob
 {
+    /// <summary>
+    /// Late enough after a baseline window ends that its events are rolled up (ingest lag plus a
+    /// ComputeRollups run): a baseline computed later is reused until the next window completes.
+    /// </summary>
+    private static readonly TimeSpan BaselineSettle = TimeSpan.FromMinutes(5);
+
+    /// <summary>cost_zscore baselines by rule shape and last baseline window; a 5m rule would otherwise re-read 7 days every minute.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (DateTimeOffset ComputedAt, Dictionary<string, CostZScore.Baseline?> Baselines)>
+        _baselines = new(StringComparer.Ordinal);
+
     private static readonly IReadOnlyList<Dimension> SeriesDimensions =
         [Dimension.TenantId, Dimension.Bot, Dimension.Operation, Dimension.Model, Dimension.Type, Dimension.BatchJob];
 
@@ -194,6 +206,17 @@ public sealed partial class AlertEvaluator(
             return groups;
         }
 
+        var health = new Dictionary<DateTimeOffset, IReadOnlyList<BatchJobHealth>>();
+        async Task<IReadOnlyList<BatchJobHealth>> HealthAsync(DateTimeOffset completedFrom)
+        {
+            if (!health.TryGetValue(completedFrom, out var jobs))
+            {
+                jobs = await batchJobs.HealthAsync(TenantScope.All, completedFrom, cancellationToken);
+                health[completedFrom] = jobs;
+            }
+            return jobs;
+        }
+
         IReadOnlyDictionary<(string?, string, string), SlaTarget> targets = rules.Any(r => r.ThresholdFrom is not null)
             ? (await slaTargets.ListAsync(TenantScope.All, cancellationToken)).ToDictionary(t => (t.TenantId, t.Bot, t.Operation))
             : new Dictionary<(string?, string, string), SlaTarget>();
@@ -215,7 +238,18 @@ public sealed partial class AlertEvaluator(
                 result[(rule.TenantId, rule.Name)].Add(new Observation(group, groupKey, v, threshold, rule.Holds(v, threshold)));
             }
         }
-        foreach (var rule in rules.Where(r => !r.Metric.IsConversation()))
+        foreach (var rule in rules.Where(r => r.Metric.IsBatchRun()))
+        {
+            var (from, _) = WindowOf(rule.Window, now);
+            foreach (var (groupKey, group, jobs) in BatchGroups(rule, await HealthAsync(from)))
+            {
+                var value = AlertMetrics.Compute(rule.Metric, jobs, now);
+                if (value.Value is not { } v || rule.Threshold is not { } threshold) continue;
+                if (rule.Metric == AlertMetric.BatchRunFailed && value.Samples < rule.MinSamples) continue;
+                result[(rule.TenantId, rule.Name)].Add(new Observation(group, groupKey, v, threshold, rule.Holds(v, threshold)));
+            }
+        }
+        foreach (var rule in rules.Where(r => !r.Metric.IsConversation() && !r.Metric.IsBatchRun()))
         {
             var (from, to) = WindowOf(rule.Window, now);
             var signature = Signature(rule, from, to);
@@ -231,9 +265,13 @@ public sealed partial class AlertEvaluator(
                 var length = to - from;
                 previous = Merge(rule, await SeriesAsync(from - length, from, false), targets);
             }
+            var baselines = rule.Metric == AlertMetric.CostZScore ? await CostBaselinesAsync(rule, from, to, now, cancellationToken) : null;
             foreach (var (groupKey, (group, counters)) in groups)
             {
-                var value = AlertMetrics.Compute(rule.Metric, counters, previous?.GetValueOrDefault(groupKey).Counters);
+                var value = baselines is null
+                    ? AlertMetrics.Compute(rule.Metric, counters, previous?.GetValueOrDefault(groupKey).Counters)
+                    : new MetricValue(CostZScore.Of(counters.CostUsd, counters.CostEvents, baselines.GetValueOrDefault(groupKey)),
+                        counters.CostEvents);
                 if (value.Value is not { } v) continue;
                 if (!rule.Metric.IsCount() && value.Samples < rule.MinSamples) continue;
                 double threshold;
@@ -277,6 +315,73 @@ public sealed partial class AlertEvaluator(
             groups.Add((Alert.KeyOf(group), group, row.Totals));
         }
         return groups;
+    }
+
+    /// <summary>
+    /// The cost_zscore baseline of every group of the rule: the complete windows of the rule's length
+    /// (aligned to 2000-01-01 UTC like the time series buckets, so whole hours and days read the hour
+    /// and day rollups) that lie in the 7 days before now and end by the window's start, from one
+    /// bucketed rollup query. Null for a group whose baseline fails the guard. The windows end by
+    /// the last bucket boundary, so the baseline changes only when one more window completes: it is
+    /// read again then (and once more <see cref="BaselineSettle"/> after, for the events still
+    /// arriving for that window), not every minute. Events later than that reach the next baseline.
+    /// </summary>
+    private async Task<Dictionary<string, CostZScore.Baseline?>> CostBaselinesAsync(AlertRule rule, DateTimeOffset from, DateTimeOffset to,
+        DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var length = to - from;
+        var probe = new TimeSeriesWindow(default, length, from, to);
+        var earliest = to - CostZScore.Lookback;
+        var first = probe.BucketOf(earliest) == earliest ? earliest : probe.BucketOf(earliest) + length;
+        var last = probe.BucketOf(from);
+        var cacheKey = $"{rule.TenantId}|{rule.Name}|{DurationText.Format(length)}|{Signature(rule, last, last)}";
+        if (_baselines.TryGetValue(cacheKey, out var cached) && cached.ComputedAt >= last + BaselineSettle) return cached.Baselines;
+        var result = new Dictionary<string, CostZScore.Baseline?>(StringComparer.Ordinal);
+        if (last <= first) return result;
+        var window = new TimeSeriesWindow(default, length, first, last);
+        var rows = await rollups.QueryBucketsAsync(
+            new TimeSeriesQuery(window.Plan(), length, rule.EffectiveFilters(), rule.GroupBy, [AlertMetric.CostUsd]), cancellationToken);
+        var windows = new Dictionary<string, Dictionary<DateTimeOffset, (decimal Cost, long Calls)>>(StringComparer.Ordinal);
+        foreach (var row in rows)
+        {
+            var key = Alert.KeyOf(rule.GroupBy.ToDictionary(d => d.ToName(), d => row.Key[d]));
+            if (!windows.TryGetValue(key, out var byStart)) windows[key] = byStart = [];
+            var sum = byStart.GetValueOrDefault(row.Start);
+            byStart[row.Start] = (sum.Cost + row.Counters.CostUsd, sum.Calls + row.Counters.CostEvents);
+        }
+        foreach (var (key, byStart) in windows) result[key] = CostZScore.BaselineOf(byStart.Values);
+        // Entries of earlier windows are replaced under their own key, so the cache holds one per rule shape.
+        foreach (var stale in _baselines.Keys.Where(k => k.StartsWith($"{rule.TenantId}|{rule.Name}|", StringComparison.Ordinal) && k != cacheKey))
+        {
+            _baselines.TryRemove(stale, out _);
+        }
+        _baselines[cacheKey] = (now, result);
+        return result;
+    }
+
+    /// <summary>
+    /// A batch-run rule's groups: each job of the rule's scope (a tenant's rule: its tenant's jobs) that
+    /// its batch_job and tenant_id filters admit, keyed by the rule's group_by (batch_job, and
+    /// tenant_id to tell apart jobs of the same name in different tenants; a global job's tenant_id is
+    /// ""). Jobs sharing a group are measured together (<see cref="AlertMetrics.Compute(AlertMetric, IReadOnlyList{BatchJobHealth}, DateTimeOffset)"/>).
+    /// </summary>
+    private static List<(string Key, IReadOnlyDictionary<string, string> Group, IReadOnlyList<BatchJobHealth> Jobs)> BatchGroups(AlertRule rule,
+        IReadOnlyList<BatchJobHealth> jobs)
+    {
+        var filters = rule.EffectiveFilters();
+        var groups = new Dictionary<string, (IReadOnlyDictionary<string, string> Group, List<BatchJobHealth> Jobs)>(StringComparer.Ordinal);
+        foreach (var health in jobs)
+        {
+            var tenant = health.Job.TenantId ?? "";
+            if (rule.TenantId is not null && health.Job.TenantId != rule.TenantId) continue;
+            if (filters.Get(Dimension.TenantId) is { } tenants && !tenants.Contains(tenant)) continue;
+            if (filters.Get(Dimension.BatchJob) is { } names && !names.Contains(health.Job.Name)) continue;
+            var group = rule.GroupBy.ToDictionary(d => d.ToName(), d => d == Dimension.TenantId ? tenant : health.Job.Name);
+            var key = Alert.KeyOf(group);
+            if (!groups.TryGetValue(key, out var entry)) groups[key] = entry = (group, []);
+            entry.Jobs.Add(health);
+        }
+        return [.. groups.Select(g => (g.Key, g.Value.Group, (IReadOnlyList<BatchJobHealth>)g.Value.Jobs))];
     }
 
     private static (DateTimeOffset From, DateTimeOffset To) WindowOf(TimeSpan length, DateTimeOffset now)

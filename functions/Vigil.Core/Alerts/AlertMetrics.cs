@@ -23,6 +23,30 @@ public static class AlertMetrics
     public static bool IsConversation(this AlertMetric metric) =>
         metric is AlertMetric.Conversations or AlertMetric.ResolutionRate or AlertMetric.ConversationQualityAvg or AlertMetric.HandoffEffectiveness;
 
+    /// <summary>
+    /// Metrics of batch jobs and their runs (the batch_runs table, not the rollups), evaluated per job:
+    /// batch_run_failed and batch_run_overdue.
+    /// </summary>
+    public static bool IsBatchRun(this AlertMetric metric) => metric is AlertMetric.BatchRunFailed or AlertMetric.BatchRunOverdue;
+
+    /// <summary>
+    /// What a batch-run metric is for the jobs of one group (one job, unless a global rule groups same-named
+    /// jobs of several tenants together): batch_run_failed the success rate of the items of their runs
+    /// completed in the window (samples: those items), batch_run_overdue the seconds the latest of them
+    /// is late (samples: 1, min_samples does not apply to lateness); null when no job has the data.
+    /// </summary>
+    public static MetricValue Compute(AlertMetric metric, IReadOnlyList<Budgets.BatchJobHealth> jobs, DateTimeOffset now)
+    {
+        if (metric == AlertMetric.BatchRunFailed)
+        {
+            long succeeded = jobs.Sum(j => j.Succeeded), items = jobs.Sum(j => j.Items);
+            return new(items > 0 ? (double)succeeded / items : null, items);
+        }
+        if (metric != AlertMetric.BatchRunOverdue) return new(null, 0);
+        var late = jobs.Select(j => j.OverdueSeconds(now)).OfType<double>().ToList();
+        return new(late.Count > 0 ? late.Max() : null, 1);
+    }
+
     /// <summary>A conversation metric's value; samples are conversations (handoffs for handoff_effectiveness).</summary>
     public static MetricValue Compute(AlertMetric metric, ConversationTotals t) => metric switch
     {
@@ -45,6 +69,8 @@ public static class AlertMetrics
         AlertMetric.EventCount => new(c.Events, c.Events),
         AlertMetric.CostUsd => new((double)c.CostUsd, c.CostEvents),
         AlertMetric.CostSpikeRatio => new(previous is { CostUsd: > 0 } p ? (double)(c.CostUsd / p.CostUsd) : null, c.CostEvents),
+        // The baseline of prior windows is the evaluator's to gather; see CostZScore.
+        AlertMetric.CostZScore => new(null, c.CostEvents),
         AlertMetric.QualityScoreAvg => new(c.QualityScoreAvg, c.QualityCount),
         AlertMetric.DegradationRate => new(c.DegradationRate, c.DegradationKnown),
         AlertMetric.SatisfactionRate => new(c.SatisfactionRate, c.Positive + c.Negative),

@@ -27,6 +27,9 @@ public enum AlertMetric
     ResolutionRate,
     ConversationQualityAvg,
     HandoffEffectiveness,
+    CostZScore,
+    BatchRunFailed,
+    BatchRunOverdue,
 }
 
 public enum Comparator
@@ -163,6 +166,9 @@ public static class AlertNames
         AlertMetric.ResolutionRate => "resolution_rate",
         AlertMetric.ConversationQualityAvg => "conversation_quality_avg",
         AlertMetric.HandoffEffectiveness => "handoff_effectiveness",
+        AlertMetric.CostZScore => "cost_zscore",
+        AlertMetric.BatchRunFailed => "batch_run_failed",
+        AlertMetric.BatchRunOverdue => "batch_run_overdue",
         _ => "unpriced_calls",
     };
 

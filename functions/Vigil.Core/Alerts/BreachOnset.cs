@@ -11,8 +11,9 @@ namespace Vigil.Core.Alerts;
 /// rule has it). A prefix, not each bucket alone, because sums (cost, event counts) cross their
 /// threshold only together, and because a rate over the window is what the rule judged.
 /// <para>
-/// When no prefix holds — the condition needs the previous window (cost_spike_ratio) or another
-/// source (conversation metrics) — the onset is the evaluated minute: the first minute Vigil saw it.
+/// When no prefix holds — the condition needs the previous window (cost_spike_ratio) or a 7-day
+/// baseline (cost_zscore), or another source (conversation and batch-run metrics) — the onset is the
+/// evaluated minute: the first minute Vigil saw it.
 /// </para>
 /// </summary>
 public static class BreachOnset
@@ -36,5 +37,6 @@ public static class BreachOnset
     public static TimeSpan StepFor(TimeSpan window) => window > MetricWindow.MinutePrecisionLimit ? TimeSpan.FromHours(1) : TimeSpan.FromMinutes(1);
 
     /// <summary>Metrics whose onset can be read from the rollups' buckets alone.</summary>
-    public static bool IsFromBuckets(this AlertMetric metric) => !metric.IsConversation() && metric != AlertMetric.CostSpikeRatio;
+    public static bool IsFromBuckets(this AlertMetric metric) =>
+        !metric.IsConversation() && !metric.IsBatchRun() && metric is not (AlertMetric.CostSpikeRatio or AlertMetric.CostZScore);
 }

@@ -7,6 +7,12 @@ public sealed record BatchJob(long Id, string? TenantId, string Name, string Des
 {
     public const string BudgetPrefix = "budget:";
 
+    /// <summary>How often a run is expected to start (batch_run_overdue); null: no expectation.</summary>
+    public TimeSpan? ExpectedEvery { get; init; }
+
+    /// <summary>How long a run may take before it is overdue (batch_run_overdue); null: no bound.</summary>
+    public TimeSpan? MaxDuration { get; init; }
+
     /// <summary>The budget that disabled the job, if a budget did.</summary>
     public string? DisablingBudget => DisabledBy?.StartsWith(BudgetPrefix, StringComparison.Ordinal) == true ? DisabledBy[BudgetPrefix.Length..] : null;
 

@@ -18,6 +18,9 @@ public sealed record BatchRun(string RunId, string? TenantId, string Job, DateTi
 
     public bool Completed => CompletedAt is not null;
 
+    /// <summary>The last progress report of the run (<c>POST …/progress</c>); null before the first.</summary>
+    public BatchProgress? Progress { get; init; }
+
     public long? Items => Succeeded + Failed;
 
     public double? SuccessRate => Items is > 0 ? (double)Succeeded!.Value / Items.Value : null;

@@ -46,8 +46,20 @@ public sealed record Budget
     public required decimal AmountUsd { get; init; }
     public string Period { get; init; } = Monthly;
 
+    /// <summary>
+    /// The batch_job value of events of no batch job, as the rollups key them: a batch_job filter of
+    /// exactly this value is the <c>"interactive": true</c> filter (<see cref="InteractiveOnly"/>).
+    /// </summary>
+    public const string NoBatchJob = "";
+
     /// <summary>tenant_id, bot, model and batch_job filters on the events whose cost counts.</summary>
     public MetricFilter Filters { get; init; } = new();
+
+    /// <summary>
+    /// Interactive traffic only: events without a batch_job, and no run's reported cost (every run
+    /// has a job) — the runbook's 30% beside a batch budget naming the jobs.
+    /// </summary>
+    public bool InteractiveOnly => Filters.Get(Dimension.BatchJob) is [NoBatchJob];
     public required IReadOnlyList<BudgetThreshold> Thresholds { get; init; }
 
     /// <summary>

@@ -7,8 +7,12 @@ namespace Vigil.Core.Budgets;
 /// </summary>
 public interface IBatchJobStore
 {
-    /// <summary>Creates or updates the job <paramref name="name"/> of <paramref name="tenantId"/>'s scope; true when created.</summary>
-    Task<bool> UpsertAsync(string? tenantId, string name, string description, DateTimeOffset at, CancellationToken cancellationToken);
+    /// <summary>
+    /// Creates or replaces the job <paramref name="name"/> of <paramref name="tenantId"/>'s scope (its
+    /// description and expectations; null clears one); true when created.
+    /// </summary>
+    Task<bool> UpsertAsync(string? tenantId, string name, string description, TimeSpan? expectedEvery, TimeSpan? maxDuration, DateTimeOffset at,
+        CancellationToken cancellationToken);
 
     Task<BatchJob?> GetAsync(string? tenantId, string name, CancellationToken cancellationToken);
 
@@ -24,6 +28,13 @@ public interface IBatchJobStore
     /// <summary>Completes a run of the job (<paramref name="tenantId"/>, <paramref name="job"/>); NotFound for a run of any other job.</summary>
     Task<(RunCompletion Outcome, BatchRun? Run)> CompleteRunAsync(string? tenantId, string job, string runId, long succeeded, long failed, decimal costUsd,
         DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>Records the latest progress of a running run of the job; NotFound for a run of any other job or scope.</summary>
+    Task<(RunProgressOutcome Outcome, BatchRun? Run)> RecordProgressAsync(string? tenantId, string job, string runId, long done, long total,
+        DateTimeOffset at, CancellationToken cancellationToken);
+
+    /// <summary>Every job of the scope with what the batch-run rule metrics need; runs completed from <paramref name="completedFrom"/> on.</summary>
+    Task<IReadOnlyList<BatchJobHealth>> HealthAsync(TenantScope scope, DateTimeOffset completedFrom, CancellationToken cancellationToken);
 
     Task<IReadOnlyList<BatchRun>> RunsAsync(long jobId, int limit, CancellationToken cancellationToken);
 

@@ -111,6 +111,8 @@ internal static class TenancyMatrix
             ("GET", "/api/schedules/{name}", Schedule, r => $"/api/schedules/{r}", null, 200),
             ("DELETE", "/api/schedules/{name}", Schedule, r => $"/api/schedules/{r}", null, 204),
             ("GET", "/api/schedules/{name}/on-call", Schedule, r => $"/api/schedules/{r}/on-call", null, 200),
+            ("POST", "/api/batch-jobs/{name}/runs/{run_id}/progress", Run, r => $"/api/batch-jobs/{r.Replace("/", "/runs/", StringComparison.Ordinal)}/progress",
+                """{"done":3,"total":10}""", 200),
         };
         foreach (var route in byName)
         {
@@ -213,6 +215,7 @@ internal static class TenancyMatrix
             ("/api/conversations", "/api/conversations?window=1h", true, false),
             // Grouped by bot, each scope's alert shows its marked bot: exactly the scopes the key may see.
             ("/api/reports/incidents", "/api/reports/incidents?window=30d&group_by=bot", true, false),
+            ("/api/reports/efficiency", "/api/reports/efficiency?window=1h&group_by=bot", true, false),
         };
         foreach (var route in lists)
         {
@@ -437,7 +440,7 @@ internal static class TenancyMatrix
         element.GetProperty("tenant_id").ValueKind == JsonValueKind.String ? element.GetProperty("tenant_id").GetString() : null;
 
     private static string RunsOf(JsonElement runs) =>
-        string.Join(';', runs.GetProperty("runs").EnumerateArray().Select(r => $"{r.GetProperty("run_id")}:{r.GetProperty("status")}:{r.GetProperty("reported_cost_usd")}"));
+        string.Join(';', runs.GetProperty("runs").EnumerateArray().Select(r => $"{r.GetProperty("run_id")}:{r.GetProperty("status")}:{r.GetProperty("reported_cost_usd")}:{r.GetProperty("progress")}"));
 
     /// <summary>One GenAI chat span in OTLP's JSON encoding, naming its tenant as a resource attribute.</summary>
     private static string OtlpChatSpan(string? tenant)

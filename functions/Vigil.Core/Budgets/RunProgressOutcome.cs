@@ -1,0 +1,9 @@
+namespace Vigil.Core.Budgets;
+
+/// <summary>What recording a run's progress did.</summary>
+public enum RunProgressOutcome
+{
+    Recorded,
+    AlreadyCompleted,
+    NotFound,
+}
