@@ -37,7 +37,9 @@ public sealed partial class VigilInitializer(
             catch (StorageUnavailableException e) when (time.GetUtcNow() < deadline)
             {
                 LogWaiting(logger, e.Message);
-                await Task.Delay(TimeSpan.FromSeconds(1), time, cancellationToken);
+                // A database that is starting (or out of connections) recovers in real time: a host whose
+                // clock is driven by hand (tests, replays) must not wait on that clock and hang for ever.
+                await Task.Delay(TimeSpan.FromSeconds(1), TimeProvider.System, cancellationToken);
             }
         }
     }
