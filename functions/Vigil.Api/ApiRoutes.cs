@@ -156,6 +156,8 @@ public static class ApiRoutes
             (HttpContext c, ConsoleApi api) => api.SessionAsync(c)),
         new("GET", "/api/console/{path}", "GetConsoleAsset",
             (HttpContext c, string path, ConsoleApi api) => api.AssetAsync(c, path)),
+        new("GET", "/api/reports/review", "GetReviewReport",
+            (HttpContext c, ReviewApi api) => api.GetAsync(c)),
     ];
 
     /// <summary>Maps every contract route to its shared handler (local host).</summary>

@@ -13,6 +13,7 @@ using Vigil.Core.Metrics;
 using Vigil.Core.OnCall;
 using Vigil.Core.Pricing;
 using Vigil.Core.Prometheus;
+using Vigil.Core.Reviews;
 
 namespace Vigil.Core;
 
@@ -53,6 +54,9 @@ public static class VigilCoreServiceCollectionExtensions
         services.AddSingleton<ITimerJob, ApplyRetentionJob>();
         services.AddValidatedOptions<ConversationOptions, ConversationOptionsValidator>(configuration.GetSection(ConversationOptions.Section));
         services.AddSingleton<ITimerJob, AnalyzeConversationsJob>();
+        services.TryAddSingleton<ReviewService>();
+        services.AddValidatedOptions<ReviewOptions, ReviewOptionsValidator>(configuration.GetSection(ReviewOptions.Section));
+        services.AddSingleton<ITimerJob, SendReviewJob>();
         services.TryAddSingleton<TimerJobRunner>();
         services.AddHostedService<VigilInitializer>();
         return services;

@@ -13,8 +13,10 @@ namespace Vigil.Functions;
 /// </summary>
 public sealed class HttpFunctions(EventsApi events, HealthApi health, KeysApi keys, MetricsApi metrics, AlertsApi alerts, BudgetsApi budgets,
     BatchJobsApi batchJobs, EventsQueryApi eventQueries, OtlpApi otlp, PrometheusApi prometheus, ConsoleApi console,
-    ConversationsApi conversations)
+    ConversationsApi conversations,
+    ReviewApi review)
 {
+
     [Function("PostEvents")]
     public Task<IResult> PostEvents([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "events")] HttpRequest req) =>
         events.PostAsync(req.HttpContext);
@@ -188,4 +190,8 @@ public sealed class HttpFunctions(EventsApi events, HealthApi health, KeysApi ke
     [Function("GetPrometheusMetrics")]
     public Task<IResult> GetPrometheusMetrics([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "metrics/prometheus")] HttpRequest req) =>
         prometheus.ScrapeAsync(req.HttpContext);
+
+    [Function("GetReviewReport")]
+    public Task<IResult> GetReviewReport([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "reports/review")] HttpRequest req) =>
+        review.GetAsync(req.HttpContext);
 }

@@ -18,6 +18,8 @@ public sealed class PgRetentionStore(NpgsqlDataSource dataSource) : IRetentionSt
         {
             ("rollup_minute", cutoffs.MinuteRollups), ("rollup_hour", cutoffs.HourRollups), ("rollup_day", cutoffs.DayRollups),
             ("conversation_cost_minute", cutoffs.ConversationCosts),
+            ("rollup_distinct_minute", cutoffs.MinuteRollups), ("rollup_distinct_hour", cutoffs.HourRollups), ("rollup_distinct_day", cutoffs.DayRollups),
+            ("review_conversation_hour", cutoffs.ConversationCosts),
         })
         {
             rollupRows += await ScalarAsync<long>(connection, $"WITH d AS (DELETE FROM {table} WHERE bucket < $1 RETURNING 1) SELECT count(*) FROM d", before, cancellationToken);

@@ -12,6 +12,7 @@ using Vigil.Core.Health;
 using Vigil.Core.Jobs;
 using Vigil.Core.Metrics;
 using Vigil.Core.OnCall;
+using Vigil.Core.Reviews;
 using Vigil.Core.Silences;
 
 namespace Vigil.Postgres;
@@ -48,6 +49,7 @@ public static class VigilPostgresServiceCollectionExtensions
         services.AddSingleton<IApiKeyStore, PgApiKeyStore>();
         services.AddSingleton<IRetentionStore, PgRetentionStore>();
         services.AddSingleton<IRollupStore, PgRollupStore>();
+        services.AddSingleton<IReviewStore, PgReviewStore>();
         services.AddSingleton<ISlaTargetStore, PgSlaTargetStore>();
         services.AddSingleton<IAlertRuleStore, PgAlertRuleStore>();
         services.AddSingleton<IAlertStore, PgAlertStore>();

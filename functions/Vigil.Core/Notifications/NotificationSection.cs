@@ -1,4 +1,13 @@
 namespace Vigil.Core.Notifications;
 
-/// <summary>A headed block of lines, for longer messages such as the weekly review.</summary>
-public sealed record NotificationSection(string Heading, IReadOnlyList<string> Lines);
+/// <summary>
+/// A headed block of lines, for longer messages such as the weekly review. A section may also carry
+/// the same content as a table (<see cref="Columns"/> and <see cref="Rows"/>), which the HTML e-mail
+/// shows instead of the lines; chat channels show the lines.
+/// </summary>
+public sealed record NotificationSection(string Heading, IReadOnlyList<string> Lines)
+{
+    public IReadOnlyList<string>? Columns { get; init; }
+
+    public IReadOnlyList<IReadOnlyList<string>>? Rows { get; init; }
+}
