@@ -29,6 +29,7 @@ internal static class HtmlText
             html.Append("<h3>").Append(HtmlEncode(section.Heading)).Append("</h3>");
             if (section is { Columns: { } columns, Rows: { } rows })
             {
+                if (section.Note is { } note) html.Append("<p>").Append(HtmlEncode(note)).Append("</p>");
                 html.Append("<table style=\"border-collapse:collapse\"><tr>");
                 foreach (var column in columns) html.Append("<th style=\"text-align:left;padding:4px 10px;border-bottom:1px solid #d1d9e0\">").Append(HtmlEncode(column)).Append("</th>");
                 html.Append("</tr>");

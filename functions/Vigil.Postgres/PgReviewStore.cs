@@ -43,11 +43,12 @@ public sealed class PgReviewStore(NpgsqlDataSource dataSource) : IReviewStore
                 if (!reader.IsDBNull(3))
                 {
                     var conversation = reader.GetString(3);
-                    // Conversation ids are the bot's own; two tenants may use the same one.
-                    pair.Sessions.Add(conversation);
+                    // Ids are the bots' own, so two tenants may use the same one: counted with the tenant, an
+                    // all-tenant review counts (tenant, conversation) pairs.
+                    pair.Sessions.Add(tenant + '\u001f' + conversation);
                     touched.Add((Align.Floor(ts, Resolution.Hour), tenant, conversation));
                 }
-                if (!reader.IsDBNull(4)) pair.Users.Add(reader.GetString(4));
+                if (!reader.IsDBNull(4)) pair.Users.Add(tenant + '\u001f' + reader.GetString(4));
             }
         }
         var buckets = minutes.Select(m => m.UtcDateTime).ToArray();

@@ -7,6 +7,9 @@ namespace Vigil.Core.Notifications;
 /// </summary>
 public sealed record NotificationSection(string Heading, IReadOnlyList<string> Lines)
 {
+    /// <summary>A sentence the e-mail shows above the table (chat channels have it among the lines).</summary>
+    public string? Note { get; init; }
+
     public IReadOnlyList<string>? Columns { get; init; }
 
     public IReadOnlyList<IReadOnlyList<string>>? Rows { get; init; }

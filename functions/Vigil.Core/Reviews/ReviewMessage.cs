@@ -54,12 +54,16 @@ public static class ReviewMessage
         sections.Add(negative.Count == 0
             ? new NotificationSection("Negative feedback", ["No negative feedback in this window."])
             : Table("Negative feedback", ["Where", "Negative", "Positive", "Negative share", "Previous negative"], negative));
-        var misrouted = new List<IReadOnlyList<string>>
+        var m = r.Misrouted.Conversations;
+        var misroutedSummary = $"{Count(m.Current)} conversation{(m.Current == 1 ? "" : "s")} went through more than {r.Misrouted.MoreThanBots} bots " +
+            $"(previous {Count(m.Previous)}, change {Change(m, Count)})";
+        var misroutedRows = r.Misrouted.Top.Select(c => (IReadOnlyList<string>)[c.ConversationId, string.Join(" → ", c.Bots)]).ToList();
+        sections.Add(new NotificationSection("Misrouted conversations", [misroutedSummary, .. misroutedRows.Select(row => $"{row[0]}: {row[1]}")])
         {
-            new[] { $"More than {r.Misrouted.MoreThanBots} bots", WithChange(r.Misrouted.Conversations, Count) },
-        };
-        misrouted.AddRange(r.Misrouted.Top.Select(c => (IReadOnlyList<string>)[c.ConversationId, string.Join(" → ", c.Bots)]));
-        sections.Add(Table("Misrouted conversations", ["Conversation", "Bots"], misrouted));
+            Note = misroutedSummary,
+            Columns = misroutedRows.Count == 0 ? null : ["Conversation", "Bots in order"],
+            Rows = misroutedRows.Count == 0 ? null : misroutedRows,
+        });
         if (r.Tools.Count > 0)
         {
             sections.Add(Table("Tool effectiveness", ["Tool", "Calls", "Failure rate", "P95", "Conversations", "Satisfaction"],
