@@ -10,6 +10,7 @@ using Vigil.Core.Events;
 using Vigil.Core.Health;
 using Vigil.Core.Jobs;
 using Vigil.Core.Pricing;
+using Vigil.Core.Reviews;
 using Vigil.Notifications;
 
 namespace Vigil.Functions.Tests;
@@ -222,6 +223,7 @@ public partial class InfrastructureTests
             [NotificationOptions.Section] = typeof(NotificationOptions),
             [AzureIdentityOptions.Section] = typeof(AzureIdentityOptions),
             [AzurePostgresOptions.Section] = typeof(AzurePostgresOptions),
+            [ReviewOptions.Section] = typeof(ReviewOptions),
         };
         var configuration = SampleConfiguration();
         var seen = configuration.GetSection("Vigil").GetChildren().Select(c => c.Path).ToList();
