@@ -7,7 +7,7 @@ using Vigil.Core.Reviews;
 namespace Vigil.Postgres;
 
 /// <summary>
-/// The review's rollups (rollup_distinct_minute/hour/day, review_conversation_hour; migration 0011).
+/// The review's rollups (rollup_distinct_minute/hour/day, review_conversation_hour, review_conversations; migration 0011).
 /// <see cref="RollUpAsync"/> runs inside ComputeRollups' transaction, on the minutes it claimed, so
 /// these tables are exactly as fresh and as exact under re-rolls as rollup_minute is.
 /// </summary>
@@ -56,7 +56,9 @@ public sealed class PgReviewStore(NpgsqlDataSource dataSource) : IReviewStore
         await WriteSketchesAsync(connection, "rollup_distinct_minute", sketches, cancellationToken);
         await MergeLevelAsync(connection, tx, "rollup_distinct_minute", "rollup_distinct_hour", Resolution.Hour, hours, cancellationToken);
         await MergeLevelAsync(connection, tx, "rollup_distinct_hour", "rollup_distinct_day", Resolution.Day, days, cancellationToken);
-        if (touched.Count > 0) await RecomputeConversationsAsync(connection, tx, [.. touched], cancellationToken);
+        if (touched.Count == 0) return;
+        await RecomputeConversationsAsync(connection, tx, [.. touched], cancellationToken);
+        await MergeConversationsAsync(connection, tx, [.. touched.Select(t => (t.Tenant, t.Conversation)).Distinct()], cancellationToken);
     }
 
     private static async Task MergeLevelAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string source, string target, Resolution resolution,
@@ -169,6 +171,59 @@ public sealed class PgReviewStore(NpgsqlDataSource dataSource) : IReviewStore
         await writer.CompleteAsync(cancellationToken);
     }
 
+    /// <summary>Rebuilds the review_conversations row of each conversation from all its hour rows.</summary>
+    private static async Task MergeConversationsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, (string Tenant, string Conversation)[] conversations,
+        CancellationToken cancellationToken)
+    {
+        var tenants = conversations.Select(c => c.Tenant).ToArray();
+        var ids = conversations.Select(c => c.Conversation).ToArray();
+        var merged = new Dictionary<(string, string), ConversationHour>();
+        await using (var command = new NpgsqlCommand("""
+            SELECT h.tenant_id, h.conversation_id, h.first_at, h.last_at, h.bots, h.tools, h.events, h.positive, h.negative
+            FROM unnest($1::text[], $2::text[]) AS t(tenant_id, conversation_id)
+            JOIN review_conversation_hour h ON h.tenant_id = t.tenant_id AND h.conversation_id = t.conversation_id
+            ORDER BY h.tenant_id, h.conversation_id, h.bucket
+            """, connection, tx))
+        {
+            command.Parameters.Add(new() { Value = tenants });
+            command.Parameters.Add(new() { Value = ids });
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var key = (reader.GetString(0), reader.GetString(1));
+                if (!merged.TryGetValue(key, out var row)) merged[key] = row = new ConversationHour(reader.GetFieldValue<DateTimeOffset>(2));
+                row.Merge(reader.GetFieldValue<DateTimeOffset>(3), reader.GetFieldValue<string[]>(4), reader.GetFieldValue<string[]>(5),
+                    reader.GetInt64(6), reader.GetInt64(7), reader.GetInt64(8));
+            }
+        }
+        await using (var delete = new NpgsqlCommand("""
+            DELETE FROM review_conversations r USING unnest($1::text[], $2::text[]) AS t(tenant_id, conversation_id)
+            WHERE r.tenant_id = t.tenant_id AND r.conversation_id = t.conversation_id
+            """, connection, tx))
+        {
+            delete.Parameters.Add(new() { Value = tenants });
+            delete.Parameters.Add(new() { Value = ids });
+            await delete.ExecuteNonQueryAsync(cancellationToken);
+        }
+        await using var writer = await connection.BeginBinaryImportAsync(
+            "COPY review_conversations (tenant_id, conversation_id, first_at, last_at, bots, tools, events, positive, negative) FROM STDIN (FORMAT BINARY)",
+            cancellationToken);
+        foreach (var ((tenant, conversation), row) in merged)
+        {
+            await writer.StartRowAsync(cancellationToken);
+            await writer.WriteAsync(tenant, NpgsqlDbType.Text, cancellationToken);
+            await writer.WriteAsync(conversation, NpgsqlDbType.Text, cancellationToken);
+            await writer.WriteAsync(row.FirstAt.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken);
+            await writer.WriteAsync(row.LastAt.UtcDateTime, NpgsqlDbType.TimestampTz, cancellationToken);
+            await writer.WriteAsync(row.Bots.ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
+            await writer.WriteAsync(row.Tools.Order(StringComparer.Ordinal).ToArray(), NpgsqlDbType.Array | NpgsqlDbType.Text, cancellationToken);
+            await writer.WriteAsync(row.Events, NpgsqlDbType.Bigint, cancellationToken);
+            await writer.WriteAsync(row.Positive, NpgsqlDbType.Bigint, cancellationToken);
+            await writer.WriteAsync(row.Negative, NpgsqlDbType.Bigint, cancellationToken);
+        }
+        await writer.CompleteAsync(cancellationToken);
+    }
+
     public Task<IReadOnlyList<DistinctGroup>> DistinctAsync(IReadOnlyList<RollupPiece> pieces, string[]? tenants, CancellationToken cancellationToken) =>
         PgCall.Run<IReadOnlyList<DistinctGroup>>(async () =>
         {
@@ -203,9 +258,9 @@ public sealed class PgReviewStore(NpgsqlDataSource dataSource) : IReviewStore
         });
 
     /// <summary>
-    /// One statement: the window's hour rows (those overlapping it), merged per conversation (its bots
-    /// in order of first appearance, its tools, its feedback), then the misrouted count, the most
-    /// misrouted conversations and the per-tool totals, told apart by the first column.
+    /// One statement over the conversations active in the window (last event at or after its start,
+    /// first before its end): the misrouted count and the most misrouted (both through the partial
+    /// index), and the per-tool totals, told apart by the first column.
     /// </summary>
     public Task<ConversationFigures> ConversationsAsync(DateTimeOffset from, DateTimeOffset to, string[]? tenants, int limit, CancellationToken cancellationToken) =>
         PgCall.Run(async () =>
@@ -213,34 +268,21 @@ public sealed class PgReviewStore(NpgsqlDataSource dataSource) : IReviewStore
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
             await using var batch = new NpgsqlBatch(connection);
             batch.BatchCommands.Add(new NpgsqlBatchCommand("SET work_mem = '64MB'"));
-            var command = new NpgsqlBatchCommand($"""
-                WITH h AS MATERIALIZED (
-                    SELECT tenant_id, conversation_id, bucket, first_at, last_at, bots, tools, positive, negative
-                    FROM review_conversation_hour
-                    WHERE bucket >= date_bin('1 hour', $1::timestamptz, {Origin}) AND bucket < $2 AND last_at >= $1 AND first_at < $2
-                      AND ($3::text[] IS NULL OR tenant_id = ANY($3))),
-                bots AS MATERIALIZED (
-                    SELECT h.tenant_id, h.conversation_id, count(DISTINCT b) AS bot_count
-                    FROM h, unnest(h.bots) b GROUP BY h.tenant_id, h.conversation_id),
-                top AS (
-                    SELECT tenant_id, conversation_id, bot_count FROM bots WHERE bot_count > 2
-                    ORDER BY bot_count DESC, tenant_id, conversation_id LIMIT $4),
-                top_bots AS (
-                    SELECT h.tenant_id, h.conversation_id, array_agg(u.b ORDER BY h.bucket, u.o) AS bots, min(h.first_at) AS first_at, max(h.last_at) AS last_at
-                    FROM h JOIN top USING (tenant_id, conversation_id), unnest(h.bots) WITH ORDINALITY AS u(b, o)
-                    GROUP BY h.tenant_id, h.conversation_id),
-                feedback AS (
-                    SELECT tenant_id, conversation_id, sum(positive) AS positive, sum(negative) AS negative
-                    FROM h GROUP BY tenant_id, conversation_id),
-                tools AS (
-                    SELECT DISTINCT h.tenant_id, h.conversation_id, t AS tool FROM h, unnest(h.tools) t)
+            var command = new NpgsqlBatchCommand("""
                 SELECT 0, NULL::text, NULL::text, NULL::text[], NULL::timestamptz, NULL::timestamptz, count(*)::bigint, 0::bigint, 0::bigint
-                FROM bots WHERE bot_count > 2
+                FROM review_conversations
+                WHERE cardinality(bots) > 2 AND last_at >= $1 AND first_at < $2 AND ($3::text[] IS NULL OR tenant_id = ANY($3))
                 UNION ALL
-                SELECT 1, tenant_id, conversation_id, bots, first_at, last_at, 0, 0, 0 FROM top_bots
+                SELECT 1, * FROM (
+                    SELECT tenant_id, conversation_id, bots, first_at, last_at, 0::bigint, 0::bigint, 0::bigint
+                    FROM review_conversations
+                    WHERE cardinality(bots) > 2 AND last_at >= $1 AND first_at < $2 AND ($3::text[] IS NULL OR tenant_id = ANY($3))
+                    ORDER BY cardinality(bots) DESC, tenant_id, conversation_id LIMIT $4) m
                 UNION ALL
-                SELECT 2, t.tool, NULL, NULL, NULL, NULL, count(*)::bigint, sum(f.positive)::bigint, sum(f.negative)::bigint
-                FROM tools t JOIN feedback f USING (tenant_id, conversation_id) GROUP BY t.tool
+                SELECT 2, t, NULL, NULL, NULL, NULL, count(*)::bigint, sum(positive)::bigint, sum(negative)::bigint
+                FROM review_conversations, unnest(tools) t
+                WHERE last_at >= $1 AND first_at < $2 AND ($3::text[] IS NULL OR tenant_id = ANY($3))
+                GROUP BY t
                 """);
             command.Parameters.Add(new() { Value = from.UtcDateTime });
             command.Parameters.Add(new() { Value = to.UtcDateTime });
@@ -261,8 +303,7 @@ public sealed class PgReviewStore(NpgsqlDataSource dataSource) : IReviewStore
                             misrouted = reader.GetInt64(6);
                             break;
                         case 1:
-                            // A conversation's hours each list their bots in order; the first appearance across hours wins.
-                            var ordered = reader.GetFieldValue<string[]>(3).Distinct(StringComparer.Ordinal).ToList();
+                            var ordered = reader.GetFieldValue<string[]>(3);
                             top.Add(new MisroutedConversation(reader.GetString(1), reader.GetString(2), ordered,
                                 reader.GetFieldValue<DateTimeOffset>(4), reader.GetFieldValue<DateTimeOffset>(5)));
                             break;
@@ -319,6 +360,20 @@ public sealed class PgReviewStore(NpgsqlDataSource dataSource) : IReviewStore
         public long Events { get; private set; }
         public long Positive { get; private set; }
         public long Negative { get; private set; }
+
+        /// <summary>Adds the next (later) hour row of the same conversation.</summary>
+        public void Merge(DateTimeOffset lastAt, string[] bots, string[] tools, long events, long positive, long negative)
+        {
+            LastAt = lastAt;
+            foreach (var bot in bots)
+            {
+                if (!Bots.Contains(bot, StringComparer.Ordinal)) Bots.Add(bot);
+            }
+            Tools.UnionWith(tools);
+            Events += events;
+            Positive += positive;
+            Negative += negative;
+        }
 
         /// <summary>Events arrive in time order, so the bot list is in order of first appearance.</summary>
         public void Add(DateTimeOffset ts, string bot, string? tool, string? rating)

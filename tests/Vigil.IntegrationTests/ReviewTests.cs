@@ -259,10 +259,17 @@ public class ReviewTests
         Assert.Equal(3, again.GetProperty("misrouted").GetProperty("conversations").GetProperty("current").GetDouble());
         Assert.Equal(1, await app.ScalarAsync<long>("SELECT count(*) FROM review_conversation_hour WHERE conversation_id = 'c2'"));
         Assert.Equal(2, await app.ScalarAsync<long>("SELECT count(*) FROM review_conversation_hour WHERE conversation_id = 'c3'"));
-        // A window starting after c3's first hour (4 h back from hour + 30 min) sees its last three bots only.
+        Assert.Equal(["lead_bot", "buyer_bot", "seller_bot"],
+            await app.ScalarAsync<string>("SELECT array_to_string(bots, ',') FROM review_conversations WHERE conversation_id = 'c2'") is { } bots ? bots.Split(',') : []);
+        // A conversation active in the window counts whole: a window that starts after c3's first hour still sees its four bots,
+        // and one that ends before c1, c2 and c4 began sees c3 alone.
         var narrow = await Traffic.GetJsonAsync(client, "/api/reports/review?window=4h");
         var c3 = narrow.GetProperty("misrouted").GetProperty("top").EnumerateArray().Single(c => c.GetProperty("conversation_id").GetString() == "c3");
-        Assert.Equal(["handoff", "buyer_bot", "lead_bot"], c3.GetProperty("bots").EnumerateArray().Select(b => b.GetString()));
+        Assert.Equal(["seller_bot", "lead_bot", "handoff", "buyer_bot"], c3.GetProperty("bots").EnumerateArray().Select(b => b.GetString()));
+        clock.Advance(TimeSpan.FromDays(1));
+        var dayAfter = await Traffic.GetJsonAsync(client, "/api/reports/review?window=24h");
+        Assert.Equal(3, dayAfter.GetProperty("misrouted").GetProperty("conversations").GetProperty("previous").GetDouble());
+        Assert.Equal(0, dayAfter.GetProperty("misrouted").GetProperty("conversations").GetProperty("current").GetDouble());
     }
 
     [Fact]

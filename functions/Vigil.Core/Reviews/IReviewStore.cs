@@ -16,7 +16,7 @@ public sealed record ConversationFigures(long Misrouted, IReadOnlyList<Misrouted
 
 /// <summary>
 /// The review's own rollups: distinct-count sketches per tenant, bot and minute (merged into hours
-/// and days), and one row per conversation and hour (its bots, tools and feedback), written by the
+/// and days), one row per conversation and hour (its bots, tools and feedback) and per conversation, written by the
 /// ComputeRollups run that rolls the minutes up.
 /// </summary>
 public interface IReviewStore
@@ -25,9 +25,9 @@ public interface IReviewStore
     Task<IReadOnlyList<DistinctGroup>> DistinctAsync(IReadOnlyList<RollupPiece> pieces, string[]? tenants, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Conversations active in [from, to) (an event in the window): how many went through more than
-    /// two bots (the first <paramref name="limit"/> of them, most bots first), and per tool the
-    /// conversations that called it with their feedback.
+    /// Conversations active in [from, to) (their first-to-last event span overlaps it), each taken
+    /// whole: how many went through more than two bots (the first <paramref name="limit"/> of them,
+    /// most bots first), and per tool the conversations that called it with their feedback.
     /// </summary>
     Task<ConversationFigures> ConversationsAsync(DateTimeOffset from, DateTimeOffset to, string[]? tenants, int limit, CancellationToken cancellationToken);
 }

@@ -38,7 +38,26 @@ CREATE TABLE review_conversation_hour (
     negative        bigint           NOT NULL,
     PRIMARY KEY (bucket, tenant_id, conversation_id)
 );
-CREATE INDEX review_conversation_hour_tenant ON review_conversation_hour (tenant_id, bucket);
+CREATE INDEX review_conversation_hour_conversation ON review_conversation_hour (tenant_id, conversation_id);
+
+-- The conversations themselves, merged from their hour rows whenever one of those is recomputed, so a
+-- review reads one row per conversation active in its window instead of merging hours at query time
+-- (measured: merging 250,000 conversations' hours per request took seconds). Misrouted conversations
+-- have their own partial index: the review counts and lists them without reading the others.
+CREATE TABLE review_conversations (
+    tenant_id       text COLLATE "C" NOT NULL,
+    conversation_id text COLLATE "C" NOT NULL,
+    first_at        timestamptz      NOT NULL,
+    last_at         timestamptz      NOT NULL,
+    bots            text[]           NOT NULL,
+    tools           text[]           NOT NULL,
+    events          bigint           NOT NULL,
+    positive        bigint           NOT NULL,
+    negative        bigint           NOT NULL,
+    PRIMARY KEY (tenant_id, conversation_id)
+);
+CREATE INDEX review_conversations_last ON review_conversations (last_at);
+CREATE INDEX review_conversations_misrouted ON review_conversations (last_at) WHERE cardinality(bots) > 2;
 
 -- Events stored before this migration get their sketches and conversation rows on the next run.
 INSERT INTO rollup_pending (minute, marked_at)
