@@ -122,6 +122,11 @@ public class ReviewFiguresTests
         Assert.Equal("SendReview", job.Name);
         Assert.Equal("ReviewSchedule", job.ScheduleSetting);
         Assert.Equal("0 0 9 * * 1", job.DefaultSchedule);
+        // From Wednesday 2 December 2026 the next run is Monday the 7th at 09:00 UTC, then the 14th.
+        var schedule = CronSchedule.Parse(job.DefaultSchedule);
+        var next = schedule.GetNextOccurrence(new DateTimeOffset(2026, 12, 2, 15, 0, 0, TimeSpan.Zero));
+        Assert.Equal(new DateTimeOffset(2026, 12, 7, 9, 0, 0, TimeSpan.Zero), next);
+        Assert.Equal(new DateTimeOffset(2026, 12, 14, 9, 0, 0, TimeSpan.Zero), schedule.GetNextOccurrence(next));
     }
 
     private sealed class StaticOptions(ReviewOptions value) : IOptionsMonitor<ReviewOptions>
