@@ -49,12 +49,24 @@ public sealed class MetricsApi(ApiGate gate, MetricsService metrics, TimeSeriesS
         foreach (var name in (q.List("metric") ?? ["event_count"]).Distinct(StringComparer.Ordinal))
         {
             if (!AlertNames.TryParseMetric(name, out var metric)) q.Errors.Add("metric", $"'{name}' is not a metric; use {string.Join(", ", AlertNames.MetricNames)} (comma-separated for several).");
-            else if (metric.IsConversation()) q.Errors.Add("metric", $"'{name}' is a conversation metric: read it from /api/metrics/summary or /api/conversations; the time series is drawn from the event rollups.");
             else metricList.Add(metric);
         }
         var groupBy = q.List("group_by") is null ? [] : q.GroupBy(TimeSeriesGroups, "bot");
         var (filter, forbidden) = q.Filter(principal!);
         if (forbidden is not null) return forbidden;
+        if (metricList.Where(m => m.IsConversation()).Select(m => m.ToName()).FirstOrDefault() is { } conversational)
+        {
+            // A scored conversation has a tenant and bots, nothing else to group or filter by.
+            foreach (var d in groupBy.Where(d => !TimeSeriesService.ConversationDimensions.Contains(d)))
+            {
+                q.Errors.Add("group_by", $"{conversational} is a conversation metric: conversations group by tenant_id and bot only, not {d.ToName()}.");
+            }
+            foreach (var d in filter.Values.Keys.Where(d => !TimeSeriesService.ConversationDimensions.Contains(d)
+                && !(d == Dimension.Type && filter.Get(d) is [var only] && only == EventType.Message.ToName())))
+            {
+                q.Errors.Add(d.ToName(), $"{conversational} is a conversation metric: conversations filter by tenant_id and bot only, not {d.ToName()}.");
+            }
+        }
         if (q.Errors.Any) return q.Errors.ToProblem();
         return TimeSeriesJson.ToResult(await timeSeries.QueryAsync(series, metricList, filter, groupBy, cancellationToken));
     });

@@ -12,6 +12,9 @@ namespace Vigil.Api;
 /// </summary>
 public static class TimeSeriesJson
 {
+    private static readonly JsonEncodedText T = JsonEncodedText.Encode("t");
+    private static readonly JsonEncodedText Count = JsonEncodedText.Encode("count");
+
     public static IResult ToResult(TimeSeriesResult result)
     {
         var buffer = new ArrayBufferWriter<byte>(64 * 1024);
@@ -26,6 +29,8 @@ public static class TimeSeriesJson
             else json.WriteNull("complete_up_to");
             json.WriteStartArray("series");
             var names = result.Metrics.Select(m => JsonEncodedText.Encode(m)).ToArray();
+            // Every series has the same bucket starts: format them once, not once per series.
+            var starts = new Dictionary<DateTimeOffset, JsonEncodedText>();
             foreach (var series in result.Series)
             {
                 json.WriteStartObject();
@@ -36,8 +41,9 @@ public static class TimeSeriesJson
                 foreach (var point in series.Points)
                 {
                     json.WriteStartObject();
-                    json.WriteString("t", ApiJson.Format(point.T));
-                    json.WriteNumber("count", point.Count);
+                    if (!starts.TryGetValue(point.T, out var t)) starts[point.T] = t = JsonEncodedText.Encode(ApiJson.Format(point.T));
+                    json.WriteString(T, t);
+                    json.WriteNumber(Count, point.Count);
                     for (var i = 0; i < names.Length; i++)
                     {
                         if (point.Values[i] is { } v) json.WriteNumber(names[i], v);

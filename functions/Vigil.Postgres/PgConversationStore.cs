@@ -174,30 +174,42 @@ public sealed class PgConversationStore(NpgsqlDataSource dataSource) : IConversa
 
     public Task<IReadOnlyList<ConversationGroup>> TotalsAsync(DateTimeOffset from, DateTimeOffset to, bool byTenant, bool byBot,
         string[]? tenantIds, string[]? bots, CancellationToken cancellationToken) => PgCall.Run<IReadOnlyList<ConversationGroup>>(async () =>
+        [.. (await ReadTotalsAsync(from, to, null, byTenant, byBot, tenantIds, bots, cancellationToken)).Select(b => new ConversationGroup(b.TenantId, b.Bot, b.Totals))],
+        cancellationToken);
+
+    public Task<IReadOnlyList<ConversationBucket>> BucketTotalsAsync(DateTimeOffset from, DateTimeOffset to, TimeSpan step, bool byTenant, bool byBot,
+        string[]? tenantIds, string[]? bots, CancellationToken cancellationToken) => PgCall.Run(
+        () => ReadTotalsAsync(from, to, step, byTenant, byBot, tenantIds, bots, cancellationToken), cancellationToken);
+
+    /// <summary>The totals of conversations whose last event is in [from, to), per bucket of <paramref name="step"/> when given.</summary>
+    private async Task<IReadOnlyList<ConversationBucket>> ReadTotalsAsync(DateTimeOffset from, DateTimeOffset to, TimeSpan? step, bool byTenant, bool byBot,
+        string[]? tenantIds, string[]? bots, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand();
         var p = command.Parameters;
+        var bucket = step is { } s ? $"date_bin({Add(p, s, NpgsqlDbType.Interval)}, a.ended_at, TIMESTAMPTZ '2000-01-01 00:00:00+00')" : "NULL::timestamptz";
         var tenant = byTenant ? "a.tenant_id" : "NULL::text";
         var bot = byBot ? "b.bot" : "NULL::text";
         var sql = new StringBuilder($"""
-            SELECT {tenant}, {bot}, count(*), count(*) FILTER (WHERE a.resolved), coalesce(sum(a.quality), 0),
+            SELECT {bucket}, {tenant}, {bot}, count(*), count(*) FILTER (WHERE a.resolved), coalesce(sum(a.quality), 0),
                    coalesce(sum(a.handoffs), 0), coalesce(sum(a.handoffs_resolved), 0)
             FROM conversation_analytics a {(byBot || bots is { Length: > 0 } ? "CROSS JOIN LATERAL unnest(a.bots) AS b(bot)" : "")}
             WHERE a.ended_at >= {Add(p, from.UtcDateTime, NpgsqlDbType.TimestampTz)} AND a.ended_at < {Add(p, to.UtcDateTime, NpgsqlDbType.TimestampTz)}
             """);
         if (tenantIds is { Length: > 0 }) sql.Append($" AND a.tenant_id = ANY({Add(p, tenantIds, NpgsqlDbType.Array | NpgsqlDbType.Text)})");
         if (bots is { Length: > 0 }) sql.Append($" AND b.bot = ANY({Add(p, bots, NpgsqlDbType.Array | NpgsqlDbType.Text)})");
-        sql.Append(" GROUP BY 1, 2");
+        sql.Append(" GROUP BY 1, 2, 3");
         command.CommandText = sql.ToString();
-        var groups = new List<ConversationGroup>();
+        var result = new List<ConversationBucket>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            groups.Add(new ConversationGroup(reader.IsDBNull(0) ? null : reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1),
-                new ConversationTotals(reader.GetInt64(2), reader.GetInt64(3), reader.GetDouble(4), reader.GetInt64(5), reader.GetInt64(6))));
+            result.Add(new ConversationBucket(reader.IsDBNull(0) ? default : reader.GetFieldValue<DateTimeOffset>(0),
+                reader.IsDBNull(1) ? null : reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2),
+                new ConversationTotals(reader.GetInt64(3), reader.GetInt64(4), reader.GetDouble(5), reader.GetInt64(6), reader.GetInt64(7))));
         }
-        return groups;
-    }, cancellationToken);
+        return result;
+    }
 
     private static ConversationRecord ReadRecord(NpgsqlDataReader r) => new(
         r.GetString(0), r.GetString(1), r.GetFieldValue<DateTimeOffset>(2), r.GetFieldValue<DateTimeOffset>(3),

@@ -16,7 +16,7 @@ public sealed class PgRetentionStore(NpgsqlDataSource dataSource) : IRetentionSt
         long rollupRows = 0;
         foreach (var (table, before) in new[]
         {
-            ("rollup_minute", cutoffs.MinuteRollups), ("rollup_hour", cutoffs.HourRollups), ("rollup_day", cutoffs.DayRollups),
+            ("rollup_minute", cutoffs.MinuteRollups), ("rollup_5m", cutoffs.MinuteRollups), ("rollup_hour", cutoffs.HourRollups), ("rollup_day", cutoffs.DayRollups),
             ("conversation_cost_minute", cutoffs.ConversationCosts),
             ("rollup_distinct_minute", cutoffs.MinuteRollups), ("rollup_distinct_hour", cutoffs.HourRollups), ("rollup_distinct_day", cutoffs.DayRollups),
             ("review_conversation_hour", cutoffs.ConversationCosts),

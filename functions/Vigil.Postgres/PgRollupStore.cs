@@ -8,10 +8,10 @@ using Vigil.Core.Metrics;
 namespace Vigil.Postgres;
 
 /// <summary>
-/// The rollup tables (rollup_minute, rollup_hour, rollup_day, conversation_cost_minute,
+/// The rollup tables (rollup_minute, rollup_5m, rollup_hour, rollup_day, conversation_cost_minute,
 /// rollup_pending, rollup_state). A run claims the minutes marked by ingestion, recomputes them from
 /// the raw events (sketches are built here, in .NET, from the same code that reads them), then
-/// re-merges the hours and days they belong to. Each chunk is one transaction under an advisory
+/// re-merges the five-minute rows, hours and days they belong to. Each chunk is one transaction under an advisory
 /// lock, so two hosts take turns instead of double counting, and a crash mid-chunk rolls the
 /// claim back. Recomputing replaces rows, so a second run of the same minute changes nothing.
 /// </summary>
@@ -49,6 +49,10 @@ public sealed class PgRollupStore(NpgsqlDataSource dataSource) : IRollupStore
                 break;
             }
             eventsRead += await RecomputeMinutesAsync(connection, tx, claimed, cancellationToken);
+            // Five-minute rows serve time series at 5/10/15/30-minute steps and the edges of windows;
+            // hours stay merged from minutes, so they never depend on the newer level being complete.
+            var fiveMinuteBuckets = claimed.Select(m => Align.Floor(m, Resolution.FiveMinutes)).Distinct().ToArray();
+            await RecomputeLevelAsync(connection, tx, "rollup_minute", "rollup_5m", Resolution.FiveMinutes, fiveMinuteBuckets, cancellationToken);
             var hourBuckets = claimed.Select(m => Align.Floor(m, Resolution.Hour)).Distinct().ToArray();
             await RecomputeLevelAsync(connection, tx, "rollup_minute", "rollup_hour", Resolution.Hour, hourBuckets, cancellationToken);
             var dayBuckets = hourBuckets.Select(h => Align.Floor(h, Resolution.Day)).Distinct().ToArray();
@@ -150,10 +154,16 @@ public sealed class PgRollupStore(NpgsqlDataSource dataSource) : IRollupStore
         return read;
     }
 
-    /// <summary>Rebuilds the given hour (or day) buckets by merging the level below.</summary>
+    /// <summary>Rebuilds the given five-minute, hour or day buckets by merging a finer level.</summary>
     private static async Task RecomputeLevelAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string source, string target, Resolution resolution, DateTimeOffset[] buckets, CancellationToken cancellationToken)
     {
-        var interval = resolution == Resolution.Hour ? "1 hour" : "1 day";
+        var interval = resolution switch
+        {
+            Resolution.FiveMinutes => "5 minutes",
+            Resolution.Hour => "1 hour",
+            Resolution.Day => "1 day",
+            _ => throw new ArgumentOutOfRangeException(nameof(resolution)),
+        };
         var utc = buckets.Select(b => b.UtcDateTime).ToArray();
         await ExecuteAsync(connection, tx, $"DELETE FROM {target} WHERE bucket = ANY($1)", cancellationToken, utc);
         await using var command = new NpgsqlCommand($"""
@@ -244,11 +254,12 @@ public sealed class PgRollupStore(NpgsqlDataSource dataSource) : IRollupStore
         var sketchColumns = new List<string>();
         if (durationSketch) sketchColumns.Add("duration_sketch");
         if (ttftSketch) sketchColumns.Add("ttft_sketch");
-        var columns = string.Join(", ", new[] { "bucket", KeyColumns, CounterColumns }.Concat(sketchColumns));
+        var columns = string.Join(", ", new[] { "bucket", KeyColumns }.Concat(CounterColumns.Split(", ").Where(needed.Contains)).Concat(sketchColumns));
         var select = new StringBuilder(CultureInvariant($"SELECT date_bin($1, bucket, {Origin}) AS b, "));
         foreach (var c in groupColumns) select.Append(c).Append(", ");
-        select.Append(string.Join(", ", CounterColumns.Split(", ").Select(c =>
-            !needed.Contains(c) ? (c == "cost_usd" ? "0::numeric" : "0::bigint") : c == "cost_usd" ? $"sum({c})" : $"sum({c})::bigint")));
+        // Only the counters the metrics read: the rest would be most of the bytes of every row.
+        var counters = CounterColumns.Split(", ").Where(needed.Contains).ToArray();
+        select.Append(string.Join(", ", counters.Select(c => c == "cost_usd" ? $"sum({c})" : $"sum({c})::bigint")));
         foreach (var c in sketchColumns) select.Append(CultureInvariant($", array_agg({c}) FILTER (WHERE {c} IS NOT NULL)"));
         select.Append(" FROM (");
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
@@ -266,7 +277,10 @@ public sealed class PgRollupStore(NpgsqlDataSource dataSource) : IRollupStore
         }
         select.Append(") r WHERE true");
         AppendFilters(select, command, query.Filter);
-        select.Append(" GROUP BY ").Append(string.Join(", ", groupColumns.Prepend("1")));
+        // A group's rows together (the service then finds a row's group without a lookup); with the
+        // group columns first, the sort that groups the rows is the one that orders them.
+        select.Append(" GROUP BY ").Append(string.Join(", ", groupColumns.Append("1")));
+        if (groupColumns.Count > 0) select.Append(" ORDER BY ").Append(string.Join(", ", groupColumns));
         command.CommandText = select.ToString();
         batch.BatchCommands.Add(command);
         batch.BatchCommands.Add(new NpgsqlBatchCommand("RESET work_mem"));
@@ -282,11 +296,11 @@ public sealed class PgRollupStore(NpgsqlDataSource dataSource) : IRollupStore
                 foreach (var d in query.GroupBy.Where(d => d != Dimension.Type)) key[d] = reader.GetString(i++);
                 var type = byType ? reader.GetString(i) : "";
                 if (query.GroupBy.Contains(Dimension.Type)) key[Dimension.Type] = type;
-                var counters = ReadCounters(reader, first, withSketches: false);
-                var column = first + 19;
-                if (durationSketch) MergeAll(reader, column++, counters.Duration);
-                if (ttftSketch) MergeAll(reader, column, counters.Ttft);
-                result.Add(new RollupBucket(reader.GetFieldValue<DateTimeOffset>(0), key, type, counters));
+                var row = ReadCounters(reader, first, counters);
+                var column = first + counters.Length;
+                if (durationSketch) MergeAll(reader, column++, row.Duration);
+                if (ttftSketch) MergeAll(reader, column, row.Ttft);
+                result.Add(new RollupBucket(reader.GetFieldValue<DateTimeOffset>(0), key, type, row));
             }
         }
         return result;
@@ -362,6 +376,7 @@ public sealed class PgRollupStore(NpgsqlDataSource dataSource) : IRollupStore
     private static string Table(Resolution resolution) => resolution switch
     {
         Resolution.Minute => "rollup_minute",
+        Resolution.FiveMinutes => "rollup_5m",
         Resolution.Hour => "rollup_hour",
         _ => "rollup_day",
     };
@@ -449,6 +464,40 @@ public sealed class PgRollupStore(NpgsqlDataSource dataSource) : IRollupStore
         {
             MergeAll(r, first + 19, c.Duration);
             MergeAll(r, first + 20, c.Ttft);
+        }
+        return c;
+    }
+
+    /// <summary>The named counter columns, in order from <paramref name="first"/>; the others stay 0.</summary>
+    private static RollupCounters ReadCounters(NpgsqlDataReader r, int first, string[] columns)
+    {
+        var c = new RollupCounters();
+        for (var i = 0; i < columns.Length; i++)
+        {
+            var at = first + i;
+            switch (columns[i])
+            {
+                case "events": c.Events = r.GetInt64(at); break;
+                case "calls": c.Calls = r.GetInt64(at); break;
+                case "errors": c.Errors = r.GetInt64(at); break;
+                case "rate_limit_errors": c.RateLimitErrors = r.GetInt64(at); break;
+                case "cache_hits": c.CacheHits = r.GetInt64(at); break;
+                case "cache_lookups": c.CacheLookups = r.GetInt64(at); break;
+                case "blocked": c.Blocked = r.GetInt64(at); break;
+                case "quality_count": c.QualityCount = r.GetInt64(at); break;
+                case "quality_sum_micro": c.QualitySumMicro = r.GetInt64(at); break;
+                case "degraded": c.Degraded = r.GetInt64(at); break;
+                case "degradation_known": c.DegradationKnown = r.GetInt64(at); break;
+                case "positive": c.Positive = r.GetInt64(at); break;
+                case "negative": c.Negative = r.GetInt64(at); break;
+                case "cost_events": c.CostEvents = r.GetInt64(at); break;
+                case "unpriced": c.Unpriced = r.GetInt64(at); break;
+                case "cost_usd": c.CostUsd = r.GetDecimal(at); break;
+                case "input_tokens": c.InputTokens = r.GetInt64(at); break;
+                case "output_tokens": c.OutputTokens = r.GetInt64(at); break;
+                case "cached_input_tokens": c.CachedInputTokens = r.GetInt64(at); break;
+                default: throw new ArgumentOutOfRangeException(nameof(columns), columns[i], "Not a rollup counter.");
+            }
         }
         return c;
     }

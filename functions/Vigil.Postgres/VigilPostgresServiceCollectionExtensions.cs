@@ -36,6 +36,9 @@ public static class VigilPostgresServiceCollectionExtensions
             // Fail fast when the server is down: a request should get its 503 in seconds, not 15.
             if (cs.Timeout == 15) cs.Timeout = 5;
             if (cs.MaxAutoPrepare == 0) cs.MaxAutoPrepare = 32;
+            // Rollup and event reads return tens of thousands of rows: with the default 8 KB buffer a
+            // time series of 200 series made a thousand socket reads, each an async continuation.
+            if (cs.ReadBufferSize == 8192) cs.ReadBufferSize = 64 * 1024;
             cs.ApplicationName ??= "vigil";
             builder.UseLoggerFactory(sp.GetRequiredService<ILoggerFactory>());
             options.ConfigureDataSource?.Invoke(builder);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Vigil.Core.Metrics;
 
 namespace Vigil.Core.Tests;
@@ -40,12 +41,35 @@ public class MetricWindowTests
     }
 
     [Fact]
-    public void A_seven_day_window_reads_days_in_the_middle_and_hours_and_minutes_at_the_edges()
+    public void A_seven_day_window_reads_days_in_the_middle_and_hours_five_minutes_and_minutes_at_the_edges()
     {
-        MetricWindow.TryResolve("7d", Now, out var w, out _);
+        var now = new DateTimeOffset(2026, 3, 10, 14, 37, 20, TimeSpan.Zero);
+        MetricWindow.TryResolve("7d", now, out var w, out _);
         var pieces = w.Plan();
-        Assert.Equal([Resolution.Minute, Resolution.Hour, Resolution.Day, Resolution.Hour, Resolution.Minute], pieces.Select(p => p.Resolution));
-        Assert.Equal(6, (pieces[2].To - pieces[2].From).TotalDays);
+        Assert.Equal(
+            [Resolution.Minute, Resolution.FiveMinutes, Resolution.Hour, Resolution.Day, Resolution.Hour, Resolution.FiveMinutes, Resolution.Minute],
+            pieces.Select(p => p.Resolution));
+        // 14:38 a week ago → 14:40 → 15:00 → midnight; six whole days; → 14:00 → 14:35 → 14:38 now.
+        Assert.Equal(
+            [(2, "2026-03-03T14:38"), (20, "2026-03-03T14:40"), (9 * 60, "2026-03-03T15:00"), (6 * 1440, "2026-03-04T00:00"),
+             (14 * 60, "2026-03-10T00:00"), (35, "2026-03-10T14:00"), (3, "2026-03-10T14:35")],
+            pieces.Select(p => ((int)(p.To - p.From).TotalMinutes, p.From.ToString("yyyy-MM-ddTHH:mm", CultureInfo.InvariantCulture))));
+    }
+
+    [Fact]
+    public void A_plan_capped_at_five_minutes_never_reads_an_hour_row()
+    {
+        var from = new DateTimeOffset(2026, 3, 10, 0, 0, 0, TimeSpan.Zero);
+        var pieces = MetricWindow.Plan(from, from.AddHours(24).AddMinutes(3), Resolution.FiveMinutes);
+        Assert.Equal([(Resolution.FiveMinutes, 288 * 5), (Resolution.Minute, 3)], pieces.Select(p => (p.Resolution, (int)(p.To - p.From).TotalMinutes)));
+    }
+
+    [Fact]
+    public void A_window_inside_one_five_minute_row_reads_minutes_only()
+    {
+        var from = new DateTimeOffset(2026, 3, 10, 14, 31, 0, TimeSpan.Zero);
+        Assert.Equal([new RollupPiece(Resolution.Minute, from, from.AddMinutes(3))], MetricWindow.Plan(from, from.AddMinutes(3)));
+        Assert.Empty(MetricWindow.Plan(from, from));
     }
 
     [Fact]
@@ -67,9 +91,9 @@ public class MetricWindowTests
                 Assert.Equal(piece.To, Align.Floor(piece.To, piece.Resolution));
                 if (p > 0) Assert.Equal(pieces[p - 1].To, piece.From);
             }
-            // Rows read per series stay bounded: at most 59+23+days+23+59.
+            // Rows read per series stay bounded: at most 4+11+23+days+23+11+4.
             var rows = pieces.Sum(p => (p.To - p.From) / Align.Length(p.Resolution));
-            Assert.True(rows <= 59 + 23 + 31 + 23 + 59, $"{rows} rows for {to - from}");
+            Assert.True(rows <= 4 + 11 + 23 + 31 + 23 + 11 + 4, $"{rows} rows for {to - from}");
         }
     }
 }

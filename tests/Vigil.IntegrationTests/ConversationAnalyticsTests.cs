@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using Vigil.IntegrationTests.Infrastructure;
@@ -147,5 +148,50 @@ public class ConversationAnalyticsTests
         Assert.Equal(["x"], list.GetProperty("conversations").EnumerateArray().Select(c => c.GetProperty("conversation_id").GetString()));
         Assert.Equal(HttpStatusCode.NotFound, (await acme.GetAsync("/api/conversations/y")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await acme.GetAsync("/api/conversations?tenant_id=globex")).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_time_series_of_conversation_metrics_puts_each_conversation_in_the_bucket_of_its_last_message()
+    {
+        await using var app = await VigilApp.StartAsync();
+        using var client = app.AdminClient();
+        var now = DateTimeOffset.UtcNow;
+        // Three conversations of lead_bot, each in its own 5-minute bucket (happy, then two unhappy), one of buyer_bot.
+        var happyAt = now.AddMinutes(-40);
+        var items = new List<Dictionary<string, object?>>();
+        items.AddRange(Happy("ts-happy", happyAt));
+        items.AddRange(Unhappy("ts-sad-1", now.AddMinutes(-25)));
+        items.AddRange(Unhappy("ts-sad-2", now.AddMinutes(-25)));
+        items.AddRange(Happy("ts-buyer", now.AddMinutes(-10)).Select(m => { m["bot"] = "buyer_bot"; return m; }));
+        await Traffic.PostAllAsync(client, items);
+        await app.RunFunctionAsync("AnalyzeConversations");
+        await app.RunFunctionAsync("ComputeRollups");
+
+        var body = await Traffic.GetJsonAsync(client, "/api/metrics/timeseries?window=1h&step=5m&metric=conversations,resolution_rate,conversation_quality_avg&group_by=bot");
+        var series = body.GetProperty("series").EnumerateArray().ToDictionary(s => s.GetProperty("key").GetProperty("bot").GetString()!);
+        Assert.Equal(["buyer_bot", "lead_bot"], series.Keys.Order(StringComparer.Ordinal));
+        var lead = series["lead_bot"].GetProperty("points").EnumerateArray()
+            .Where(p => p.GetProperty("count").GetInt64() > 0)
+            .Select(p => (T: DateTimeOffset.Parse(p.GetProperty("t").GetString()!, CultureInfo.InvariantCulture), Count: p.GetProperty("count").GetInt64(),
+                Conversations: p.GetProperty("conversations").GetDouble(), Resolution: p.GetProperty("resolution_rate").GetDouble()))
+            .ToList();
+        // A query of conversation metrics counts conversations: one happy bucket, one with both unhappy ones.
+        Assert.Equal([(1L, 1.0, 1.0), (2L, 2.0, 0.0)], lead.Select(p => (p.Count, p.Conversations, p.Resolution)));
+        Assert.True(lead[0].T <= happyAt.AddSeconds(20) && happyAt.AddSeconds(20) < lead[0].T.AddMinutes(5));
+        var happy = await Traffic.GetJsonAsync(client, "/api/conversations/ts-happy");
+        var happyPoint = series["lead_bot"].GetProperty("points").EnumerateArray().Single(p => p.GetProperty("count").GetInt64() == 1);
+        Assert.Equal(happy.GetProperty("analytics").GetProperty("quality").GetDouble(), happyPoint.GetProperty("conversation_quality_avg").GetDouble(), 5);
+        var empty = series["lead_bot"].GetProperty("points").EnumerateArray().First(p => p.GetProperty("count").GetInt64() == 0);
+        Assert.Equal(JsonValueKind.Null, empty.GetProperty("resolution_rate").ValueKind);
+
+        // Beside an event metric, a point counts events, and both come from their own source (the window
+        // may straddle an hour boundary, so the figures are summed over its points).
+        var mixed = await Traffic.GetJsonAsync(client, "/api/metrics/timeseries?window=1h&step=1h&metric=event_count,conversations,resolution_rate&bot=lead_bot");
+        var points = Assert.Single(mixed.GetProperty("series").EnumerateArray()).GetProperty("points").EnumerateArray()
+            .Where(p => p.GetProperty("count").GetInt64() > 0).ToList();
+        Assert.Equal(13, points.Sum(p => p.GetProperty("count").GetInt64()));
+        Assert.Equal(13, points.Sum(p => p.GetProperty("event_count").GetDouble()));
+        Assert.Equal(3, points.Sum(p => p.GetProperty("conversations").GetDouble()));
+        Assert.Equal(1, points.Sum(p => p.GetProperty("resolution_rate").GetDouble() * p.GetProperty("conversations").GetDouble()), 5);
     }
 }

@@ -105,6 +105,7 @@ public class RollupTests
         Assert.Equal(18, run.GetProperty("counts").GetProperty("events_read").GetInt64());
         Assert.Equal(18L, await app.ScalarAsync<long>("SELECT sum(events) FROM rollup_day"));
         Assert.Equal(18L, await app.ScalarAsync<long>("SELECT sum(events) FROM rollup_hour"));
+        Assert.Equal(18L, await app.ScalarAsync<long>("SELECT sum(events) FROM rollup_5m"));
     }
 
     [Fact]
@@ -117,7 +118,7 @@ public class RollupTests
         await app.RunFunctionAsync("ComputeRollups");
         const string fingerprint = """
             SELECT md5(string_agg(t::text, '|' ORDER BY t::text)) FROM (
-                SELECT 'm', * FROM rollup_minute UNION ALL SELECT 'h', * FROM rollup_hour UNION ALL SELECT 'd', * FROM rollup_day) t
+                SELECT 'm', * FROM rollup_minute UNION ALL SELECT '5', * FROM rollup_5m UNION ALL SELECT 'h', * FROM rollup_hour UNION ALL SELECT 'd', * FROM rollup_day) t
             """;
         var before = await app.ScalarAsync<string>(fingerprint);
         // Force a re-roll of every minute, as a crash-and-retry or a second host would.
@@ -149,6 +150,7 @@ public class RollupTests
         Assert.Equal(total, await Count(client, "window=1d"));
         Assert.Equal((long)total, await a.ScalarAsync<long>("SELECT sum(events) FROM rollup_minute"));
         Assert.Equal((long)total, await a.ScalarAsync<long>("SELECT sum(events) FROM rollup_hour"));
+        Assert.Equal((long)total, await a.ScalarAsync<long>("SELECT sum(events) FROM rollup_5m"));
         Assert.Equal(0L, await a.ScalarAsync<long>("SELECT count(*) FROM rollup_pending"));
     }
 }

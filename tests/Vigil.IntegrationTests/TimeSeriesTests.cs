@@ -105,7 +105,8 @@ public class TimeSeriesTests
     [InlineData("window=1h&step=90s", "step")]
     [InlineData("window=1h&step=2d", "step")]
     [InlineData("window=1h&metric=latency_p42", "metric")]
-    [InlineData("window=1h&metric=resolution_rate", "metric")]
+    [InlineData("window=1h&metric=resolution_rate&group_by=model", "group_by")]
+    [InlineData("window=1h&metric=event_count,handoff_effectiveness&model=gpt-4o", "model")]
     [InlineData("window=1h&group_by=conversation_id", "group_by")]
     [InlineData("window=30d&step=30m", "step")]
     public async Task Invalid_queries_are_400_naming_the_parameter(string query, string field)
@@ -127,5 +128,50 @@ public class TimeSeriesTests
         await app.RunFunctionAsync("ComputeRollups");
         var body = await Traffic.GetJsonAsync(client, "/api/metrics/summary?window=1h&group_by=tool_name");
         Assert.Equal("search", Assert.Single(body.GetProperty("groups").EnumerateArray()).GetProperty("key").GetProperty("tool_name").GetString());
+    }
+
+    [Fact]
+    public async Task A_fifteen_minute_step_read_from_five_minute_rows_sums_to_the_same_buckets_as_a_one_minute_step()
+    {
+        await using var app = await VigilApp.StartAsync();
+        using var client = app.AdminClient();
+        var now = DateTimeOffset.UtcNow;
+        var random = new Random(11);
+        var events = Enumerable.Range(0, 600).Select(i =>
+        {
+            var e = Events.LlmCall($"m-{i}", now.AddSeconds(-random.Next(0, (3 * 3600) - 600)), bot: i % 3 == 0 ? "buyer_bot" : "lead_bot",
+                durationMs: 50 + random.Next(0, 3000));
+            e["success"] = random.Next(0, 5) != 0;
+            return e;
+        }).ToList();
+        await Traffic.PostAllAsync(client, events);
+        await app.RunFunctionAsync("ComputeRollups");
+
+        const string metrics = "metric=event_count,error_rate,cost_usd,latency_p95&group_by=bot";
+        var coarse = await Traffic.GetJsonAsync(client, "/api/metrics/timeseries?window=3h&step=15m&" + metrics);
+        var fine = await Traffic.GetJsonAsync(client, "/api/metrics/timeseries?window=3h&step=1m&" + metrics);
+        foreach (var series in coarse.GetProperty("series").EnumerateArray())
+        {
+            var bot = series.GetProperty("key").GetProperty("bot").GetString();
+            var minutes = fine.GetProperty("series").EnumerateArray().Single(s => s.GetProperty("key").GetProperty("bot").GetString() == bot)
+                .GetProperty("points").EnumerateArray()
+                .Select(p => (T: DateTimeOffset.Parse(p.GetProperty("t").GetString()!, CultureInfo.InvariantCulture), Count: p.GetProperty("count").GetInt64(),
+                    Cost: p.GetProperty("cost_usd").ValueKind == JsonValueKind.Null ? 0 : p.GetProperty("cost_usd").GetDouble(),
+                    Errors: p.GetProperty("error_rate").ValueKind == JsonValueKind.Null ? 0 : Math.Round(p.GetProperty("error_rate").GetDouble() * p.GetProperty("count").GetInt64())))
+                .ToList();
+            foreach (var point in series.GetProperty("points").EnumerateArray())
+            {
+                var t = DateTimeOffset.Parse(point.GetProperty("t").GetString()!, CultureInfo.InvariantCulture);
+                var inside = minutes.Where(m => m.T >= t && m.T < t.AddMinutes(15)).ToList();
+                var count = point.GetProperty("count").GetInt64();
+                Assert.Equal(inside.Sum(m => m.Count), count);
+                if (count == 0) continue;
+                Assert.Equal(inside.Sum(m => m.Cost), point.GetProperty("cost_usd").GetDouble(), 6);
+                // error_rate is served rounded; the failures it stands for are whole numbers.
+                Assert.Equal(inside.Sum(m => m.Errors), Math.Round(point.GetProperty("error_rate").GetDouble() * count));
+            }
+        }
+        // Every event is in exactly one 15-minute bucket of its bot.
+        Assert.Equal(600, coarse.GetProperty("series").EnumerateArray().Sum(s => s.GetProperty("points").EnumerateArray().Sum(p => p.GetProperty("count").GetInt64())));
     }
 }

@@ -12,6 +12,10 @@ public readonly record struct ConversationTotals(long Conversations, long Resolv
 
     /// <summary>Handoffs after which the conversation resolved, over all handoffs.</summary>
     public double? HandoffEffectiveness => Handoffs == 0 ? null : (double)HandoffsResolved / Handoffs;
+
+    /// <summary>The totals of both groups' conversations (the groups must not share a conversation).</summary>
+    public ConversationTotals Add(ConversationTotals other) => new(Conversations + other.Conversations, Resolved + other.Resolved,
+        QualitySum + other.QualitySum, Handoffs + other.Handoffs, HandoffsResolved + other.HandoffsResolved);
 }
 
 /// <summary>One group of <see cref="IConversationStore.TotalsAsync"/>: its tenant and bot (null when not grouped by it).</summary>

@@ -30,6 +30,13 @@ public interface IConversationStore
     Task<IReadOnlyList<ConversationGroup>> TotalsAsync(DateTimeOffset from, DateTimeOffset to, bool byTenant, bool byBot,
         string[]? tenantIds, string[]? bots, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The same totals per time bucket: buckets of <paramref name="step"/> aligned to 2000-01-01 UTC (as
+    /// the time series' are), a conversation in the bucket of its last event.
+    /// </summary>
+    Task<IReadOnlyList<ConversationBucket>> BucketTotalsAsync(DateTimeOffset from, DateTimeOffset to, TimeSpan step, bool byTenant, bool byBot,
+        string[]? tenantIds, string[]? bots, CancellationToken cancellationToken);
+
     /// <summary>The events of a conversation in time order (tenant_id, ts, event_id), at most <paramref name="limit"/>.</summary>
     Task<IReadOnlyList<StoredEvent>> EventsAsync(string[]? tenantIds, string conversationId, int limit, CancellationToken cancellationToken);
 }

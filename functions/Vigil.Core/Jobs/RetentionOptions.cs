@@ -10,7 +10,7 @@ public sealed class RetentionOptions
 
     public TimeSpan Events { get; set; } = TimeSpan.FromDays(30);
 
-    /// <summary>Minute rollups: hours are re-merged from them when a late event arrives, so they outlive the ingest window.</summary>
+    /// <summary>Minute and five-minute rollups: hours are re-merged from minutes when a late event arrives, so they outlive the ingest window.</summary>
     public TimeSpan MinuteRollups { get; set; } = TimeSpan.FromDays(8);
 
     public TimeSpan HourRollups { get; set; } = TimeSpan.FromDays(90);

@@ -1,8 +1,10 @@
 namespace Vigil.Core.Metrics;
 
+/// <summary>The rollup levels, finest first (the order is compared: a level is coarser than those before it).</summary>
 public enum Resolution
 {
     Minute,
+    FiveMinutes,
     Hour,
     Day,
 }
@@ -48,51 +50,51 @@ public readonly record struct MetricWindow(string Text, DateTimeOffset From, Dat
     }
 
     /// <summary>
-    /// Covers [From, To) with as few rollup rows as possible: minutes up to the first hour boundary,
-    /// hours up to the first day boundary, whole days, then hours and minutes to the end.
+    /// Covers [From, To) with as few rollup rows as possible: minutes up to the first five-minute
+    /// boundary, five-minute rows up to the first hour, hours up to the first day, whole days, then
+    /// the same levels back down to the end.
     /// </summary>
     public IReadOnlyList<RollupPiece> Plan() => Plan(From, To);
 
-    public static IReadOnlyList<RollupPiece> Plan(DateTimeOffset from, DateTimeOffset to)
+    public static IReadOnlyList<RollupPiece> Plan(DateTimeOffset from, DateTimeOffset to) => Plan(from, to, Resolution.Day);
+
+    /// <summary>The same, with rows no coarser than <paramref name="coarsest"/> (a time series' step must not split a row).</summary>
+    public static IReadOnlyList<RollupPiece> Plan(DateTimeOffset from, DateTimeOffset to, Resolution coarsest)
     {
-        var pieces = new List<RollupPiece>(5);
-        if (to <= from) return pieces;
-        var firstHour = Align.Ceil(from, Resolution.Hour);
-        var lastHour = Align.Floor(to, Resolution.Hour);
-        if (firstHour >= lastHour)
-        {
-            pieces.Add(new RollupPiece(Resolution.Minute, from, to));
-            return pieces;
-        }
-        Add(pieces, Resolution.Minute, from, firstHour);
-        var firstDay = Align.Ceil(firstHour, Resolution.Day);
-        var lastDay = Align.Floor(lastHour, Resolution.Day);
-        if (firstDay >= lastDay)
-        {
-            Add(pieces, Resolution.Hour, firstHour, lastHour);
-        }
-        else
-        {
-            Add(pieces, Resolution.Hour, firstHour, firstDay);
-            Add(pieces, Resolution.Day, firstDay, lastDay);
-            Add(pieces, Resolution.Hour, lastDay, lastHour);
-        }
-        Add(pieces, Resolution.Minute, lastHour, to);
+        var pieces = new List<RollupPiece>(7);
+        if (to > from) Cover(pieces, from, to, coarsest);
         return pieces;
 
-        static void Add(List<RollupPiece> pieces, Resolution resolution, DateTimeOffset start, DateTimeOffset end)
+        // The middle of [start, end) in whole rows of this level, its ragged edges in the finer levels.
+        static void Cover(List<RollupPiece> pieces, DateTimeOffset start, DateTimeOffset end, Resolution level)
         {
-            if (end > start) pieces.Add(new RollupPiece(resolution, start, end));
+            if (level == Resolution.Minute)
+            {
+                pieces.Add(new RollupPiece(Resolution.Minute, start, end));
+                return;
+            }
+            var finer = level - 1;
+            var first = Align.Ceil(start, level);
+            var last = Align.Floor(end, level);
+            if (first >= last)
+            {
+                Cover(pieces, start, end, finer);
+                return;
+            }
+            if (first > start) Cover(pieces, start, first, finer);
+            pieces.Add(new RollupPiece(level, first, last));
+            if (end > last) Cover(pieces, last, end, finer);
         }
     }
 }
 
-/// <summary>UTC alignment of instants to minutes, hours and days.</summary>
+/// <summary>UTC alignment of instants to minutes, five minutes, hours and days.</summary>
 public static class Align
 {
     public static TimeSpan Length(Resolution resolution) => resolution switch
     {
         Resolution.Minute => TimeSpan.FromMinutes(1),
+        Resolution.FiveMinutes => TimeSpan.FromMinutes(5),
         Resolution.Hour => TimeSpan.FromHours(1),
         _ => TimeSpan.FromDays(1),
     };

@@ -10,6 +10,7 @@ public readonly record struct TimeSeriesWindow(MetricWindow Window, TimeSpan Ste
     public const int MaxPoints = 1_000;
     public static readonly TimeSpan ShortestStep = TimeSpan.FromMinutes(1);
     public static readonly TimeSpan LongestStep = TimeSpan.FromDays(1);
+    private static readonly TimeSpan FiveMinutes = TimeSpan.FromMinutes(5);
     private static readonly DateTimeOffset Origin = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
     public int Points => (int)Math.Ceiling((To - From) / Step);
@@ -25,6 +26,7 @@ public readonly record struct TimeSeriesWindow(MetricWindow Window, TimeSpan Ste
     /// <summary>The coarsest rollup resolution whose rows never straddle two buckets of this step.</summary>
     public Resolution Resolution => Step.Ticks % TimeSpan.TicksPerDay == 0 ? Resolution.Day
         : Step.Ticks % TimeSpan.TicksPerHour == 0 ? Resolution.Hour
+        : Step.Ticks % FiveMinutes.Ticks == 0 ? Resolution.FiveMinutes
         : Resolution.Minute;
 
     public static bool TryResolve(MetricWindow window, string? stepText, out TimeSeriesWindow result, out string error)
@@ -44,7 +46,7 @@ public readonly record struct TimeSeriesWindow(MetricWindow Window, TimeSpan Ste
             error = $"window {window.Text} at step {DurationText.Format(step)} is {result.Points} points; at most {MaxPoints} per series (use a longer step).";
             return false;
         }
-        if (window.To - window.From > MetricWindow.MinutePrecisionLimit && result.Resolution == Resolution.Minute)
+        if (window.To - window.From > MetricWindow.MinutePrecisionLimit && result.Resolution < Resolution.Hour)
         {
             error = "windows longer than 7d need a step of whole hours: minute rollups are kept for 7 days.";
             return false;
@@ -53,18 +55,7 @@ public readonly record struct TimeSeriesWindow(MetricWindow Window, TimeSpan Ste
     }
 
     /// <summary>Rollup pieces covering [From, To) with rows no coarser than <see cref="Resolution"/>.</summary>
-    public IReadOnlyList<RollupPiece> Plan()
-    {
-        var resolution = Resolution;
-        if (resolution == Resolution.Day) return MetricWindow.Plan(From, To);
-        if (resolution == Resolution.Minute) return [new RollupPiece(Resolution.Minute, From, To)];
-        var pieces = new List<RollupPiece>(2);
-        var lastHour = Align.Floor(To, Resolution.Hour);
-        if (lastHour > From) pieces.Add(new RollupPiece(Resolution.Hour, From, lastHour));
-        var tail = lastHour > From ? lastHour : From;
-        if (To > tail) pieces.Add(new RollupPiece(Resolution.Minute, tail, To));
-        return pieces;
-    }
+    public IReadOnlyList<RollupPiece> Plan() => MetricWindow.Plan(From, To, Resolution);
 
     private static DateTimeOffset Floor(DateTimeOffset t, TimeSpan step)
     {

@@ -32,6 +32,8 @@ public class ConsoleBrowserTests(ConsoleSite site) : IClassFixture<ConsoleSite>
         {
             await page.WaitForSelectorAsync("tr[data-alert]");
             Assert.Equal(0, await page.Locator("button.ack").CountAsync());
+            Assert.Equal(0, await page.Locator("button.resolve").CountAsync());
+            Assert.Equal(0, await page.Locator("button.silence").CountAsync());
             await page.GotoAsync(site.Url + "/api/console#rules");
             await page.WaitForSelectorAsync("tr[data-rule]");
             Assert.Equal(0, await page.Locator("button.toggle").CountAsync());
@@ -52,6 +54,52 @@ public class ConsoleBrowserTests(ConsoleSite site) : IClassFixture<ConsoleSite>
             var alert = await site.GetJsonAsync(site.ReadKey, "/api/alerts/" + id);
             Assert.Equal("acknowledged", alert.GetProperty("state").GetString());
             Assert.Equal("operator console key", alert.GetProperty("acknowledged_by").GetString());
+        });
+    }
+
+    [Fact]
+    public async Task An_operator_resolves_an_alert_by_hand_and_the_api_agrees()
+    {
+        var page = await site.SignInAsync(site.OperatorKey, "#alerts");
+        await ConsoleSite.WithScreenshotOnFailureAsync(page, "resolve", async () =>
+        {
+            var row = page.Locator("tr[data-alert]", new() { HasText = ConsoleSite.ResolveRule }).First;
+            var id = await row.GetAttributeAsync("data-alert");
+            await row.Locator("button.resolve").ClickAsync();
+            // Resolved, it leaves the open table for "Recently resolved", without a Resolve button.
+            await page.Locator($"tr[data-alert='{id}'] .chip.state-resolved").WaitForAsync();
+            Assert.Equal(0, await page.Locator($"tr[data-alert='{id}'] button.resolve").CountAsync());
+            var alert = await site.GetJsonAsync(site.ReadKey, "/api/alerts/" + id);
+            Assert.Equal("resolved", alert.GetProperty("state").GetString());
+            Assert.Equal("operator console key", alert.GetProperty("resolved_by").GetString());
+        });
+    }
+
+    [Fact]
+    public async Task An_operator_silences_an_alerts_rule_for_the_hours_entered()
+    {
+        var page = await site.SignInAsync(site.OperatorKey, "#alerts");
+        await ConsoleSite.WithScreenshotOnFailureAsync(page, "silence", async () =>
+        {
+            string? asked = null;
+            page.Dialog += async (_, dialog) =>
+            {
+                asked = dialog.Message;
+                await dialog.AcceptAsync("2");
+            };
+            var before = DateTimeOffset.UtcNow;
+            var row = page.Locator("tr[data-alert]", new() { HasText = ConsoleSite.SilenceRule }).First;
+            await row.Locator("button.silence").ClickAsync();
+            await page.Locator("#toast", new() { HasText = "Silenced" }).WaitForAsync();
+            Assert.Contains(ConsoleSite.SilenceRule, asked, StringComparison.Ordinal);
+
+            var silences = await site.GetJsonAsync(site.ReadKey, "/api/silences?active=true");
+            var silence = Assert.Single(silences.GetProperty("silences").EnumerateArray(),
+                s => s.GetProperty("matchers").GetProperty("rule").GetString() == ConsoleSite.SilenceRule);
+            Assert.Equal("operator console key", silence.GetProperty("created_by").GetString());
+            var length = silence.GetProperty("ends_at").GetDateTimeOffset() - silence.GetProperty("starts_at").GetDateTimeOffset();
+            Assert.InRange(length, TimeSpan.FromHours(2) - TimeSpan.FromSeconds(1), TimeSpan.FromHours(2) + TimeSpan.FromSeconds(1));
+            Assert.InRange(silence.GetProperty("starts_at").GetDateTimeOffset(), before.AddMinutes(-1), DateTimeOffset.UtcNow.AddMinutes(1));
         });
     }
 

@@ -17,6 +17,8 @@ public sealed class ConsoleSite : IAsyncLifetime
     public const string Conversation = "conv-console-1";
 
     public const string WorstConversation = "conv-console-unhappy";
+    public const string ResolveRule = "console-resolve";
+    public const string SilenceRule = "console-silence";
 
     private LocalHostProcess.Running? _host;
     private IPlaywright? _playwright;
@@ -90,6 +92,14 @@ public sealed class ConsoleSite : IAsyncLifetime
             {"description":"P95 over 2 s","metric":"latency_p95","comparator":">","threshold":2000,"window":"5m","for":"5m",
              "min_samples":20,"severity":"warning","cooldown":"5m","channels":[],"group_by":["bot"]}
             """);
+        // One alert for each of the Resolve and Silence tests, so neither depends on the other's order.
+        foreach (var name in new[] { ResolveRule, SilenceRule })
+        {
+            await PutAsync(admin, "/api/alert-rules/" + name, $$"""
+                {"description":"Any traffic, for the {{name}} test","metric":"event_count","comparator":">","threshold":0,"window":"15m","for":"0m",
+                 "min_samples":0,"severity":"info","cooldown":"5m","channels":[],"group_by":[]}
+                """);
+        }
         await PostAsync(admin, "/admin/functions/ComputeRollups", "{}");
         await PostAsync(admin, "/admin/functions/EvaluateAlerts", "{}");
         await PostAsync(admin, "/admin/functions/EvaluateBudgets", "{}");
