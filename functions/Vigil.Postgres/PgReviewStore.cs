@@ -7,7 +7,7 @@ using Vigil.Core.Reviews;
 namespace Vigil.Postgres;
 
 /// <summary>
-/// The review's rollups (rollup_distinct_minute/hour/day, review_conversation_hour, review_conversations; migration 0011).
+/// The review's rollups (rollup_distinct_minute/hour/day, review_conversation_hour, review_conversations; migration 0012).
 /// <see cref="RollUpAsync"/> runs inside ComputeRollups' transaction, on the minutes it claimed, so
 /// these tables are exactly as fresh and as exact under re-rolls as rollup_minute is.
 /// </summary>
@@ -318,11 +318,16 @@ public sealed class PgReviewStore(NpgsqlDataSource dataSource) : IReviewStore
                 [.. tools.OrderBy(t => t.ToolName, StringComparer.Ordinal)]);
         });
 
+    /// <summary>
+    /// The sketches have no five-minute level: a five-minute piece of a window's plan is read from the
+    /// minute rows of the same range (at most 55 rows per series at each edge), which is exact.
+    /// </summary>
     private static string Table(Resolution resolution) => resolution switch
     {
-        Resolution.Minute => "rollup_distinct_minute",
+        Resolution.Minute or Resolution.FiveMinutes => "rollup_distinct_minute",
         Resolution.Hour => "rollup_distinct_hour",
-        _ => "rollup_distinct_day",
+        Resolution.Day => "rollup_distinct_day",
+        _ => throw new ArgumentOutOfRangeException(nameof(resolution), resolution, "No distinct sketches at this resolution."),
     };
 
     private static IEnumerable<(DateTime From, DateTime To)> ContiguousRanges(DateTimeOffset[] sortedMinutes)
