@@ -29,9 +29,12 @@ public sealed class ReviewService(IRollupStore rollups, IReviewStore reviews, Me
     public async Task<ReviewReport> BuildAsync(MetricWindow window, string? tenant, CancellationToken cancellationToken)
     {
         var previousWindow = PreviousOf(window);
-        var current = await SnapshotAsync(window, tenant, cancellationToken);
-        var previous = await SnapshotAsync(previousWindow, tenant, cancellationToken);
-        return Compose(window, previousWindow, tenant, current, previous, await rollups.CompleteUpToAsync(cancellationToken));
+        // The two windows' queries are independent: run side by side, each on its own connection.
+        var current = SnapshotAsync(window, tenant, cancellationToken);
+        var previous = SnapshotAsync(previousWindow, tenant, cancellationToken);
+        var completeUpTo = rollups.CompleteUpToAsync(cancellationToken);
+        await Task.WhenAll(current, previous, completeUpTo);
+        return Compose(window, previousWindow, tenant, await current, await previous, await completeUpTo);
     }
 
     private async Task<Snapshot> SnapshotAsync(MetricWindow window, string? tenant, CancellationToken cancellationToken)
@@ -39,11 +42,12 @@ public sealed class ReviewService(IRollupStore rollups, IReviewStore reviews, Me
         var filter = new MetricFilter();
         if (tenant is not null) filter.With(Dimension.TenantId, tenant);
         string[]? tenants = tenant is null ? null : [tenant];
-        var groups = await rollups.QueryAsync(new RollupQuery(window.Plan(), filter, Breakdown), cancellationToken);
-        var sla = await metrics.SlaAsync(window, filter, tenant, cancellationToken);
-        var distinct = await reviews.DistinctAsync(window.Plan(), tenants, cancellationToken);
-        var conversations = await reviews.ConversationsAsync(window.From, window.To, tenants, ReviewTargets.ListLimit, cancellationToken);
-        return new Snapshot(groups, sla.Results, distinct, conversations, prices);
+        var groups = rollups.QueryAsync(new RollupQuery(window.Plan(), filter, Breakdown), cancellationToken);
+        var sla = metrics.SlaAsync(window, filter, tenant, cancellationToken);
+        var distinct = reviews.DistinctAsync(window.Plan(), tenants, cancellationToken);
+        var conversations = reviews.ConversationsAsync(window.From, window.To, tenants, ReviewTargets.ListLimit, cancellationToken);
+        await Task.WhenAll(groups, sla, distinct, conversations);
+        return new Snapshot(await groups, (await sla).Results, await distinct, await conversations, prices);
     }
 
     internal static ReviewReport Compose(MetricWindow window, MetricWindow previousWindow, string? tenant, Snapshot current, Snapshot previous, DateTimeOffset? completeUpTo)
