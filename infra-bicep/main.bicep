@@ -78,6 +78,12 @@ param retentionSchedule string = '0 15 * * * *'
 @description('NCRONTAB of AnalyzeConversations.')
 param conversationSchedule string = '30 */1 * * * *'
 
+@description('NCRONTAB of SendReview (the weekly review; Monday 09:00 UTC).')
+param reviewSchedule string = '0 0 9 * * 1'
+
+@description('Channels SendReview sends the weekly review to, comma-separated (email, slack, teams, webhook); empty sends none.')
+param reviewChannels string = ''
+
 @description('How long message text is kept before it is erased (scores remain), as a TimeSpan.')
 param messageTextRetention string = '7.00:00:00'
 
@@ -230,6 +236,8 @@ module functionApp './modules/functionapp.bicep' = {
     budgetSchedule: budgetSchedule
     retentionSchedule: retentionSchedule
     conversationSchedule: conversationSchedule
+    reviewSchedule: reviewSchedule
+    reviewChannels: reviewChannels
     messageTextRetention: messageTextRetention
     webhookUrl: webhookUrl
     smtpHost: smtpHost

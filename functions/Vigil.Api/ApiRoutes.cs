@@ -165,6 +165,8 @@ public static class ApiRoutes
             (HttpContext c, string id, IncidentsApi api) => api.PutPostmortemAsync(c, id)),
         new("GET", "/api/reports/incidents", "GetIncidentReport",
             (HttpContext c, IncidentsApi api) => api.ReportAsync(c)),
+        new("GET", "/api/reports/review", "GetReviewReport",
+            (HttpContext c, ReviewApi api) => api.GetAsync(c)),
     ];
 
     /// <summary>Maps every contract route to its shared handler (local host).</summary>

@@ -21,6 +21,7 @@ public static class VigilApiServiceCollectionExtensions
         services.AddSingleton<EventsQueryApi>();
         services.AddSingleton<ConsoleApi>();
         services.AddSingleton<ConversationsApi>();
+        services.AddSingleton<ReviewApi>();
         services.AddSingleton<OtlpTraceIngestor>();
         services.AddSingleton<OtlpApi>();
         services.AddSingleton<PrometheusApi>();

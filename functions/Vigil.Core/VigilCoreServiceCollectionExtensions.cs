@@ -14,6 +14,7 @@ using Vigil.Core.Metrics;
 using Vigil.Core.OnCall;
 using Vigil.Core.Pricing;
 using Vigil.Core.Prometheus;
+using Vigil.Core.Reviews;
 
 namespace Vigil.Core;
 
@@ -57,6 +58,9 @@ public static class VigilCoreServiceCollectionExtensions
         services.AddSingleton<ITimerJob, AnalyzeConversationsJob>();
         services.AddValidatedOptions<IncidentOptions, IncidentOptionsValidator>(configuration.GetSection(IncidentOptions.Section));
         services.TryAddSingleton<IncidentReportService>();
+        services.TryAddSingleton<ReviewService>();
+        services.AddValidatedOptions<ReviewOptions, ReviewOptionsValidator>(configuration.GetSection(ReviewOptions.Section));
+        services.AddSingleton<ITimerJob, SendReviewJob>();
         services.TryAddSingleton<TimerJobRunner>();
         services.AddHostedService<VigilInitializer>();
         return services;

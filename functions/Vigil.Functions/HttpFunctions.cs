@@ -13,8 +13,10 @@ namespace Vigil.Functions;
 /// </summary>
 public sealed class HttpFunctions(EventsApi events, HealthApi health, KeysApi keys, MetricsApi metrics, AlertsApi alerts, BudgetsApi budgets,
     BatchJobsApi batchJobs, EventsQueryApi eventQueries, OtlpApi otlp, PrometheusApi prometheus, ConsoleApi console,
-    ConversationsApi conversations, IncidentsApi incidents, EfficiencyApi efficiency)
+    ConversationsApi conversations, IncidentsApi incidents, EfficiencyApi efficiency,
+    ReviewApi review)
 {
+
     [Function("PostEvents")]
     public Task<IResult> PostEvents([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "events")] HttpRequest req) =>
         events.PostAsync(req.HttpContext);
@@ -205,4 +207,8 @@ public sealed class HttpFunctions(EventsApi events, HealthApi health, KeysApi ke
     public Task<IResult> RecordBatchRunProgress([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "batch-jobs/{name}/runs/{runId}/progress")] HttpRequest req,
         string name, string runId) =>
         batchJobs.RecordProgressAsync(req.HttpContext, name, runId);
+
+    [Function("GetReviewReport")]
+    public Task<IResult> GetReviewReport([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "reports/review")] HttpRequest req) =>
+        review.GetAsync(req.HttpContext);
 }

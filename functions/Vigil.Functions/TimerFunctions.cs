@@ -37,5 +37,9 @@ public sealed class TimerFunctions(TimerJobRunner runner, AlertEvaluator evaluat
     public Task AnalyzeConversations([TimerTrigger("%ConversationSchedule%", UseMonitor = true)] TimerInfo timer, CancellationToken cancellationToken) =>
         RunAsync(TimerJobNames.AnalyzeConversations, cancellationToken);
 
+    [Function(TimerJobNames.SendReview)]
+    public Task SendReview([TimerTrigger("%ReviewSchedule%", UseMonitor = true)] TimerInfo timer, CancellationToken cancellationToken) =>
+        RunAsync(TimerJobNames.SendReview, cancellationToken);
+
     private Task RunAsync(string name, CancellationToken cancellationToken) => runner.RunAsync(runner.Find(name)!, cancellationToken);
 }

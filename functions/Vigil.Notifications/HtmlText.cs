@@ -26,7 +26,23 @@ internal static class HtmlText
         }
         foreach (var section in n.Sections)
         {
-            html.Append("<h3>").Append(HtmlEncode(section.Heading)).Append("</h3><ul>");
+            html.Append("<h3>").Append(HtmlEncode(section.Heading)).Append("</h3>");
+            if (section is { Columns: { } columns, Rows: { } rows })
+            {
+                if (section.Note is { } note) html.Append("<p>").Append(HtmlEncode(note)).Append("</p>");
+                html.Append("<table style=\"border-collapse:collapse\"><tr>");
+                foreach (var column in columns) html.Append("<th style=\"text-align:left;padding:4px 10px;border-bottom:1px solid #d1d9e0\">").Append(HtmlEncode(column)).Append("</th>");
+                html.Append("</tr>");
+                foreach (var row in rows)
+                {
+                    html.Append("<tr>");
+                    foreach (var cell in row) html.Append("<td style=\"padding:4px 10px;border-bottom:1px solid #eff2f5\">").Append(HtmlEncode(cell)).Append("</td>");
+                    html.Append("</tr>");
+                }
+                html.Append("</table>");
+                continue;
+            }
+            html.Append("<ul>");
             foreach (var line in section.Lines) html.Append("<li>").Append(HtmlEncode(line)).Append("</li>");
             html.Append("</ul>");
         }

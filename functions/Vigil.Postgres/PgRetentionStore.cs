@@ -18,6 +18,8 @@ public sealed class PgRetentionStore(NpgsqlDataSource dataSource) : IRetentionSt
         {
             ("rollup_minute", cutoffs.MinuteRollups), ("rollup_5m", cutoffs.MinuteRollups), ("rollup_hour", cutoffs.HourRollups), ("rollup_day", cutoffs.DayRollups),
             ("conversation_cost_minute", cutoffs.ConversationCosts),
+            ("rollup_distinct_minute", cutoffs.MinuteRollups), ("rollup_distinct_hour", cutoffs.HourRollups), ("rollup_distinct_day", cutoffs.DayRollups),
+            ("review_conversation_hour", cutoffs.ConversationCosts),
         })
         {
             rollupRows += await ScalarAsync<long>(connection, $"WITH d AS (DELETE FROM {table} WHERE bucket < $1 RETURNING 1) SELECT count(*) FROM d", before, cancellationToken);
@@ -50,6 +52,10 @@ public sealed class PgRetentionStore(NpgsqlDataSource dataSource) : IRetentionSt
             erased += n;
             if (n < KeyBatch) break;
         }
+        // The review's conversations go with their hour rows (Vigil__Retention__ConversationCosts).
+        var reviewed = await ScalarAsync<long>(connection,
+            "WITH d AS (DELETE FROM review_conversations WHERE last_at < $1 RETURNING 1) SELECT count(*) FROM d", cutoffs.ConversationCosts, cancellationToken);
+        rollupRows += reviewed;
         // Scores outlive the text, and go with the conversation's events.
         var conversations = await ScalarAsync<long>(connection,
             "WITH d AS (DELETE FROM conversation_analytics WHERE ended_at < $1 RETURNING 1) SELECT count(*) FROM d", cutoffs.Events, cancellationToken);

@@ -57,6 +57,8 @@ public sealed class PgRollupStore(NpgsqlDataSource dataSource) : IRollupStore
             await RecomputeLevelAsync(connection, tx, "rollup_minute", "rollup_hour", Resolution.Hour, hourBuckets, cancellationToken);
             var dayBuckets = hourBuckets.Select(h => Align.Floor(h, Resolution.Day)).Distinct().ToArray();
             await RecomputeLevelAsync(connection, tx, "rollup_hour", "rollup_day", Resolution.Day, dayBuckets, cancellationToken);
+            // The review's distinct-count sketches and conversation rows (PgReviewStore), in the same transaction.
+            await PgReviewStore.RollUpAsync(connection, tx, claimed, hourBuckets, dayBuckets, cancellationToken);
             await tx.CommitAsync(cancellationToken);
             minutes += claimed.Length;
             hours += hourBuckets.Length;

@@ -13,6 +13,7 @@ using Vigil.Core.Health;
 using Vigil.Core.Jobs;
 using Vigil.Core.Metrics;
 using Vigil.Core.OnCall;
+using Vigil.Core.Reviews;
 using Vigil.Core.Silences;
 
 namespace Vigil.Postgres;
@@ -52,6 +53,7 @@ public static class VigilPostgresServiceCollectionExtensions
         services.AddSingleton<IApiKeyStore, PgApiKeyStore>();
         services.AddSingleton<IRetentionStore, PgRetentionStore>();
         services.AddSingleton<IRollupStore, PgRollupStore>();
+        services.AddSingleton<IReviewStore, PgReviewStore>();
         services.AddSingleton<ISlaTargetStore, PgSlaTargetStore>();
         services.AddSingleton<IAlertRuleStore, PgAlertRuleStore>();
         services.AddSingleton<PgAlertStore>();

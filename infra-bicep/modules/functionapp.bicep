@@ -29,6 +29,8 @@ param alertSchedule string
 param budgetSchedule string
 param retentionSchedule string
 param conversationSchedule string
+param reviewSchedule string
+param reviewChannels string
 param messageTextRetention string
 param webhookUrl string
 param smtpHost string
@@ -157,6 +159,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     BudgetSchedule: budgetSchedule
     RetentionSchedule: retentionSchedule
     ConversationSchedule: conversationSchedule
+    ReviewSchedule: reviewSchedule
+    Vigil__Review__Channels: reviewChannels
     Vigil__Retention__MessageText: messageTextRetention
 
     Vigil__Alerting__PublicUrl: 'https://${app.properties.defaultHostName}'

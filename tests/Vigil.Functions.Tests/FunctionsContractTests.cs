@@ -96,8 +96,8 @@ public partial class FunctionsContractTests
             .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly))
             .Select(m => m.GetCustomAttribute<FunctionAttribute>()?.Name).OfType<string>();
         Assert.Equal(attributed.Order(), Metadata.Select(f => f.Name).Order());
-        // Five timers (ComputeRollups, EvaluateAlerts, EvaluateBudgets, ApplyRetention, AnalyzeConversations), orchestrator + activity.
-        Assert.Equal(ApiRoutes.All.Count + 5 + 2, Metadata.Count);
+        // Six timers (ComputeRollups, EvaluateAlerts, EvaluateBudgets, ApplyRetention, AnalyzeConversations, SendReview), orchestrator + activity.
+        Assert.Equal(ApiRoutes.All.Count + 6 + 2, Metadata.Count);
     }
 
     [Fact]

@@ -11,6 +11,7 @@ using Vigil.Core.Health;
 using Vigil.Core.Incidents;
 using Vigil.Core.Jobs;
 using Vigil.Core.Pricing;
+using Vigil.Core.Reviews;
 using Vigil.Notifications;
 
 namespace Vigil.Functions.Tests;
@@ -224,6 +225,7 @@ public partial class InfrastructureTests
             [AzureIdentityOptions.Section] = typeof(AzureIdentityOptions),
             [AzurePostgresOptions.Section] = typeof(AzurePostgresOptions),
             [IncidentOptions.Section] = typeof(IncidentOptions),
+            [ReviewOptions.Section] = typeof(ReviewOptions),
         };
         var configuration = SampleConfiguration();
         var seen = configuration.GetSection("Vigil").GetChildren().Select(c => c.Path).ToList();

@@ -19,6 +19,7 @@ return command switch
     "otlp" => await OtlpBenchmark.RunAsync(connectionString, Option("events", 200_000), Option("batch", 500), Option("clients", 4), Option("rounds", 3)),
     "ingest" => await IngestBenchmark.RunAsync(connectionString, Option("events", 400_000), Option("naive-events", 20_000), Option("batch", 500), Option("clients", 4), Option("rounds", 3)),
     "conversations" => await ConversationsBenchmark.RunAsync(Option("conversations", 100_000), Option("rounds", 3)),
+    "review" => await ReviewBenchmark.RunAsync(connectionString, Option("events", 10_000_000), Option("repeats", 11)),
     _ => Usage(),
 };
 
@@ -31,6 +32,7 @@ static int Usage()
                ./bench timeseries [--events 1000000] [--repeats 11]
                ./bench otlp [--events 200000] [--batch 500] [--clients 4] [--rounds 3]
                ./bench conversations [--conversations 100000] [--rounds 3]
+               ./bench review [--events 10000000] [--repeats 11]
         """);
     return 2;
 }

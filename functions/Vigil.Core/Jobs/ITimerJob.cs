@@ -30,4 +30,5 @@ public static class TimerJobNames
     public const string ApplyRetention = "ApplyRetention";
     public const string AdvanceEscalations = "AdvanceEscalations";
     public const string AnalyzeConversations = "AnalyzeConversations";
+    public const string SendReview = "SendReview";
 }

@@ -1,5 +1,6 @@
 using Vigil.Core.Conversations;
 using Vigil.Core.Events;
+using Vigil.Core.Pricing;
 
 namespace Vigil.Core.Metrics;
 
@@ -14,7 +15,9 @@ public sealed record SummaryGroup(IReadOnlyDictionary<string, string?> Key, long
 
 public sealed record SummaryResult(string Window, DateTimeOffset From, DateTimeOffset To, IReadOnlyList<SummaryGroup> Groups, DateTimeOffset? CompleteUpTo);
 
-public sealed record CostGroup(IReadOnlyDictionary<string, string?> Key, decimal CostUsd, long Calls, decimal? AvgCostUsd, long UnpricedCalls, long InputTokens, long OutputTokens);
+/// <summary><paramref name="CacheSavingsUsd"/>: <see cref="CacheSavings"/>; null for conversation groups (their minute table has no cache dimensions).</summary>
+public sealed record CostGroup(IReadOnlyDictionary<string, string?> Key, decimal CostUsd, long Calls, decimal? AvgCostUsd, long UnpricedCalls, long InputTokens, long OutputTokens,
+    decimal? CacheSavingsUsd = null);
 
 public sealed record CostResult(string Window, DateTimeOffset From, DateTimeOffset To, decimal TotalCostUsd, IReadOnlyList<CostGroup> Groups, DateTimeOffset? CompleteUpTo);
 
@@ -29,7 +32,7 @@ public sealed record SlaResultItem(string? TenantId, string Bot, string Operatio
 public sealed record SlaResult(string Window, DateTimeOffset From, DateTimeOffset To, IReadOnlyList<SlaResultItem> Results, DateTimeOffset? CompleteUpTo);
 
 /// <summary>Answers the metrics routes from the rollups.</summary>
-public sealed class MetricsService(IRollupStore rollups, ISlaTargetStore slaTargets, IConversationStore conversations)
+public sealed class MetricsService(IRollupStore rollups, ISlaTargetStore slaTargets, IConversationStore conversations, PriceTable prices)
 {
     public async Task<LatencyResult> LatencyAsync(MetricWindow window, MetricFilter filter, bool ttft, CancellationToken cancellationToken)
     {
@@ -79,11 +82,19 @@ public sealed class MetricsService(IRollupStore rollups, ISlaTargetStore slaTarg
         }
         else
         {
-            var rows = await rollups.QueryAsync(new RollupQuery(window.Plan(), filter, [groupBy], WithSketches: false), cancellationToken);
+            // Model and cache_hit as well, for the cache savings; folded back into the asked-for groups below.
+            var rows = await rollups.QueryAsync(new RollupQuery(window.Plan(), filter, [.. new[] { groupBy, Dimension.Model, Dimension.CacheHit }.Distinct()], WithSketches: false), cancellationToken);
             total = rows.Sum(g => g.Counters.CostUsd);
             groups = rows
-                .Select(g => new CostGroup(KeyOf(g), Usd(g.Counters.CostUsd), g.Counters.CostEvents, Average(g.Counters.CostUsd, g.Counters.CostEvents),
-                    g.Counters.Unpriced, g.Counters.InputTokens, g.Counters.OutputTokens))
+                .GroupBy(g => g.Key[groupBy], StringComparer.Ordinal)
+                .Select(parts =>
+                {
+                    var c = new RollupCounters();
+                    foreach (var part in parts) c.Merge(part.Counters);
+                    var saved = parts.Sum(p => CacheSavings.Of(p, prices));
+                    var key = new Dictionary<string, string?> { [groupBy.ToName()] = parts.Key.Length == 0 ? null : parts.Key };
+                    return new CostGroup(key, Usd(c.CostUsd), c.CostEvents, Average(c.CostUsd, c.CostEvents), c.Unpriced, c.InputTokens, c.OutputTokens, Usd(saved));
+                })
                 .Where(g => g.Calls > 0 || g.CostUsd > 0)
                 .OrderByDescending(g => g.CostUsd)
                 .ThenBy(g => string.Join('\u0001', g.Key.Values), StringComparer.Ordinal)

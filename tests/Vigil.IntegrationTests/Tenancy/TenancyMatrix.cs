@@ -216,6 +216,8 @@ internal static class TenancyMatrix
             // Grouped by bot, each scope's alert shows its marked bot: exactly the scopes the key may see.
             ("/api/reports/incidents", "/api/reports/incidents?window=30d&group_by=bot", true, false),
             ("/api/reports/efficiency", "/api/reports/efficiency?window=1h&group_by=bot", true, false),
+            // The review's SLA targets show a global target as a tenant's default, as GET /api/sla does.
+            ("/api/reports/review", "/api/reports/review?window=1h", true, true),
         };
         foreach (var route in lists)
         {
