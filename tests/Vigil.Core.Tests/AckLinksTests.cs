@@ -45,8 +45,11 @@ public class AckLinksTests
         Assert.Null(await h.AckLinks.FindAsync(string.Concat("+", token.AsSpan(1)), CancellationToken.None));
         Assert.Null(await h.AckLinks.FindAsync(string.Concat("é", token.AsSpan(1)), CancellationToken.None));
         Assert.Null(await h.AckLinks.FindAsync(new string('A', AckLinks.TokenLength), CancellationToken.None));
+        // Malformed tokens never reach the store; a well-formed unknown one is looked up and not found.
+        Assert.Equal(1, h.Alerts.TokenLookups);
         var swapped = token[0] == 'A' ? "B" + token[1..] : "A" + token[1..];
         Assert.Null(await h.AckLinks.FindAsync(swapped, CancellationToken.None));
+        Assert.Equal(2, h.Alerts.TokenLookups);
     }
 
     [Fact]
@@ -105,6 +108,39 @@ public class AckLinksTests
         h.Auth.Value = new AuthOptions { AdminKey = "an admin key of some length" };
         h.Alerting.Value = new AlertingOptions { PublicUrl = AlertingHarness.PublicBase, LinkSecret = "a link secret of some length" };
         Assert.NotEqual(fromAdmin, await h.AckLinks.LinkAsync(alert.Id, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task The_token_is_an_hmac_of_the_alert_id_and_its_nonce_under_a_key_derived_from_the_admin_key()
+    {
+        // Every host of a deployment must make the same link for an alert: the construction is fixed.
+        var (h, alert) = Create();
+        var nonce = Enumerable.Range(1, 16).Select(i => (byte)i).ToArray();
+        h.Alerts.NewNonce = _ => nonce;
+        h.Auth.Value = new AuthOptions { AdminKey = "an admin key of some length" };
+        h.Alerting.Value = new AlertingOptions { PublicUrl = AlertingHarness.PublicBase };
+        var key = System.Security.Cryptography.HKDF.DeriveKey(System.Security.Cryptography.HashAlgorithmName.SHA256, "an admin key of some length"u8.ToArray(), 32,
+            info: "vigil acknowledge links"u8.ToArray());
+        var message = alert.Id.ToByteArray().Concat(nonce).ToArray();
+        var expected = Convert.ToBase64String(System.Security.Cryptography.HMACSHA256.HashData(key, message)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+        Assert.Equal(expected, TokenOf(await h.AckLinks.LinkAsync(alert.Id, CancellationToken.None)));
+    }
+
+    [Fact]
+    public async Task Alerts_with_the_same_nonce_still_get_different_links_and_a_new_nonce_a_new_link()
+    {
+        var (h, alert) = Create();
+        var other = TestAlerts.Firing(Fired);
+        h.Alerts.Add(other);
+        h.Alerts.NewNonce = _ => new byte[16];
+        var first = await h.AckLinks.LinkAsync(alert.Id, CancellationToken.None);
+        Assert.NotEqual(first, await h.AckLinks.LinkAsync(other.Id, CancellationToken.None));
+
+        var elsewhere = new AlertingHarness(Fired);
+        elsewhere.Alerts.Add(alert);
+        elsewhere.Alerts.NewNonce = _ => Enumerable.Repeat((byte)7, 16).ToArray();
+        Assert.NotEqual(first, await elsewhere.AckLinks.LinkAsync(alert.Id, CancellationToken.None));
     }
 
     [Fact]

@@ -103,6 +103,45 @@ public class AlertEvaluatorTests
     }
 
     [Fact]
+    public async Task A_seven_day_window_keeps_minute_precision()
+    {
+        var h = new AlertingHarness(Now);
+        h.Rules.Rules.Add(ErrorRate() with { Window = TimeSpan.FromDays(7) });
+        h.Rollups.Add(Minute.AddDays(-7).AddMinutes(1), Calls(10, 9), Bot("first_minute"));
+        h.Rollups.Add(Minute.AddDays(-7), Calls(10, 9), Bot("before"));
+
+        await h.EvaluateAsync();
+
+        Assert.Equal("bot=first_minute", h.Only().GroupKey);
+    }
+
+    [Fact]
+    public async Task Firing_alerts_are_logged_with_their_value_and_threshold()
+    {
+        var h = new AlertingHarness(Now);
+        h.Rules.Rules.Add(ErrorRate());
+        h.Rollups.Add(Minute, Calls(40, 10), Bot("lead_bot"));
+
+        await h.EvaluateAsync();
+
+        Assert.Equal("Alert high_error_rate fired for bot=lead_bot: value 0.25 against 0.1", h.EvaluatorLog.Single(1311));
+    }
+
+    [Fact]
+    public async Task A_firing_alert_gets_its_plan_even_when_others_only_open_pending()
+    {
+        var h = new AlertingHarness(Now);
+        h.Rules.Rules.Add(ErrorRate());
+        h.Rules.Rules.Add(ErrorRate("slow") with { For = TimeSpan.FromMinutes(5) });
+        h.Rollups.Add(Minute, Calls(40, 10), Bot("lead_bot"));
+
+        await h.EvaluateAsync();
+
+        Assert.NotNull(h.Alerts.Alerts.Values.Single(a => a.Rule == "high_error_rate").Plan);
+        Assert.Null(h.Alerts.Alerts.Values.Single(a => a.Rule == "slow").Plan);
+    }
+
+    [Fact]
     public async Task Running_twice_in_a_minute_changes_nothing_the_second_time()
     {
         var h = new AlertingHarness(Now);
@@ -510,14 +549,13 @@ public class AlertEvaluatorTests
         h.Conversations.Totals.Add(new ConversationGroup(null, "lead_bot", new ConversationTotals(10, 3, 7.5, 2, 1)));
         h.Conversations.Totals.Add(new ConversationGroup(null, "buyer_bot", new ConversationTotals(10, 8, 7.5, 2, 1)));
         h.Conversations.Totals.Add(new ConversationGroup(null, "tiny_bot", new ConversationTotals(3, 0, 1, 0, 0)));
+        h.Conversations.Totals.Add(new ConversationGroup(null, null, new ConversationTotals(5, 1, 1, 0, 0)));
 
         var report = await h.EvaluateAsync();
 
-        var alert = h.Only();
-        Assert.Equal("bot=lead_bot|operation=", alert.GroupKey);
-        Assert.Equal(0.3, alert.Value);
-        Assert.Equal("acme", alert.TenantId);
-        Assert.Equal(2, report.Observations);
+        Assert.Equal(["bot=lead_bot|operation=:0.3", "bot=|operation=:0.2"], h.Alerts.Alerts.Values.Select(a => $"{a.GroupKey}:{a.Value}").Order(StringComparer.Ordinal));
+        Assert.All(h.Alerts.Alerts.Values, a => Assert.Equal("acme", a.TenantId));
+        Assert.Equal(3, report.Observations);
         var query = Assert.Single(h.Conversations.TotalsQueries);
         Assert.Equal((Minute.AddMinutes(-29), Minute.AddMinutes(1), false, true), (query.From, query.To, query.ByTenant, query.ByBot));
         Assert.Equal(["acme"], query.Tenants!);

@@ -321,6 +321,70 @@ public class EscalationServiceTests
     }
 
     [Fact]
+    public async Task People_whose_trigger_failed_are_not_told_of_the_resolution()
+    {
+        var (h, alert) = Firing(Policy(
+            new EscalationLevel(TimeSpan.Zero, [Channels.Webhook], [new NotifyTarget(false, "alice", false)]),
+            new EscalationLevel(TimeSpan.FromMinutes(5), [Channels.Opsgenie], [new NotifyTarget(false, "bob", false)])));
+        h.OnCall.People.Add(new Person { Id = "alice", Name = "Alice Example" });
+        h.OnCall.People.Add(new Person { Id = "bob", Name = "Bob Example" });
+        h.Sender.Down.Add(Channels.Opsgenie);
+        await h.Service.SendStepAsync(alert.Id, alert.Plan!.Steps[0], CancellationToken.None);
+        await h.Service.SendStepAsync(alert.Id, alert.Plan.Steps[1], CancellationToken.None);
+        h.Sender.Sent.Clear();
+
+        await h.Service.NotifyStateChangeAsync(alert.Id, NotificationKind.Resolve, CancellationToken.None);
+
+        Assert.Equal("webhook", Assert.Single(h.Sender.Sent).Channel);
+        Assert.Equal(["alice"], h.Sender.To("webhook").Recipients.Select(r => r.Id));
+    }
+
+    [Fact]
+    public async Task A_trigger_recorded_without_its_step_keeps_the_mail_list_only_if_it_was_mail()
+    {
+        var (h, alert) = Firing();
+        h.Alerts.AddNotification(alert.Id, new NotificationRecord(0, 1, Channels.Slack, NotificationKind.Trigger, DeliveryStatus.Sent, 1, Fired, null, Fired));
+
+        await h.Service.NotifyStateChangeAsync(alert.Id, NotificationKind.Resolve, CancellationToken.None);
+
+        Assert.False(h.Sender.To("slack").MailToConfigured);
+    }
+
+    [Fact]
+    public async Task A_stale_trigger_is_addressed_as_its_own_step_was_not_as_the_alerts_latest()
+    {
+        var (h, alert) = Firing();
+        h.Alerts.Alerts[alert.Id] = alert with { EscalationStep = 2 };
+        // Step 1 named only Slack; an e-mail it sent was for its people alone, even though step 2 mails the list.
+        h.Alerts.AddNotification(alert.Id, new NotificationRecord(0, 1, Channels.Email, NotificationKind.Trigger, DeliveryStatus.Pending, 0, null, null, Fired.AddMinutes(-5)) { Step = 1 });
+
+        await h.Service.RedeliverStaleAsync(CancellationToken.None);
+
+        Assert.False(h.Sender.To("email").MailToConfigured);
+    }
+
+    [Fact]
+    public async Task What_an_operator_reads_in_the_logs_sent_held_unresolved_and_failed()
+    {
+        var (h, alert) = Firing(Policy(new EscalationLevel(TimeSpan.Zero, [Channels.Webhook, Channels.Slack], [new NotifyTarget(false, "nobody", false)])));
+        h.Sender.Down.Add(Channels.Slack);
+
+        await h.Service.SendStepAsync(alert.Id, alert.Plan!.Steps[0], CancellationToken.None);
+
+        Assert.Equal("Alert high_error_rate (bot=lead_bot): escalation level 1 cannot notify person:nobody: no person 'nobody'", h.ServiceLog.Single(1304));
+        Assert.Equal("Alert high_error_rate (bot=lead_bot): escalation level 1 to webhook, slack", h.ServiceLog.Single(1301));
+        Assert.Equal("trigger of alert high_error_rate to slack failed after 3 attempts: slack answered 503", h.ServiceLog.Single(1302));
+        Assert.DoesNotContain(h.ServiceLog.Entries, e => e.EventId == 1302 && e.Message.Contains("webhook"));
+
+        var (held, heldAlert) = Firing();
+        Assert.True(SilenceMatcher.TryCreate("rule", MatchOperator.Equal, heldAlert.Rule, out var matcher, out _));
+        held.Silences.Silences.Add(new Silence(Guid.NewGuid(), null, [matcher], Fired, Fired.AddHours(1), "ops", null, Fired, null));
+        await held.Service.SendStepAsync(heldAlert.Id, heldAlert.Plan!.Steps[0], CancellationToken.None);
+        Assert.StartsWith("Alert high_error_rate (bot=lead_bot): escalation level 1 held by a silence until ", held.ServiceLog.Single(1303));
+        Assert.DoesNotContain(held.ServiceLog.Entries, e => e.EventId == 1301);
+    }
+
+    [Fact]
     public async Task An_alert_without_a_plan_keeps_the_mail_list_on_its_notices()
     {
         var (h, alert) = Firing();

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using Vigil.Core.Alerts;
 using Vigil.Core.Auth;
 using Vigil.Core.OnCall;
@@ -23,11 +22,13 @@ internal sealed class AlertingHarness
         var publicUrl = new DefaultPublicUrl(Alerting);
         AckLinks = new AckLinks(Alerts, publicUrl, Alerting, Auth);
         Service = new EscalationService(Alerts, Log, Sender, Silences, new RecipientResolver(OnCall), Policies, AckLinks, publicUrl, Escalation, Clock,
-            NullLogger<EscalationService>.Instance);
-        Evaluator = new AlertEvaluator(Rules, Alerts, Rollups, SlaTargets, Policies, Conversations, Service, Escalation, Driver, Clock, NullLogger<AlertEvaluator>.Instance);
+            ServiceLog);
+        Evaluator = new AlertEvaluator(Rules, Alerts, Rollups, SlaTargets, Policies, Conversations, Service, Escalation, Driver, Clock, EvaluatorLog);
     }
 
     public ManualClock Clock { get; }
+    public RecordingLogger<EscalationService> ServiceLog { get; } = new();
+    public RecordingLogger<AlertEvaluator> EvaluatorLog { get; } = new();
     public FakeAlertRuleStore Rules { get; } = new();
     public FakeAlertStore Alerts { get; } = new();
     public FakeNotificationLog Log { get; }

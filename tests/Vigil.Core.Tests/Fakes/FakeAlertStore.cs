@@ -20,6 +20,12 @@ internal sealed class FakeAlertStore : IAlertStore
 
     public int Evaluations { get; private set; }
 
+    /// <summary>How many acknowledge-token lookups reached the store.</summary>
+    public int TokenLookups { get; private set; }
+
+    /// <summary>Makes each alert's acknowledge-link nonce (random, as the store makes it, unless a test fixes it).</summary>
+    public Func<Guid, byte[]> NewNonce { get; set; } = _ => RandomNumberGenerator.GetBytes(16);
+
     public FakeAlertEvaluationSession? LastSession { get; private set; }
 
     public void Add(Alert alert) => Alerts[alert.Id] = alert;
@@ -116,15 +122,18 @@ internal sealed class FakeAlertStore : IAlertStore
     {
         if (!_nonces.TryGetValue(alertId, out var nonce))
         {
-            nonce = RandomNumberGenerator.GetBytes(16);
+            nonce = NewNonce(alertId);
             _nonces[alertId] = nonce;
             _tokenHashes[Convert.ToHexString(tokenHashOf(nonce))] = alertId;
         }
         return Task.FromResult(nonce);
     }
 
-    public Task<Alert?> FindByAckTokenHashAsync(byte[] tokenHash, CancellationToken cancellationToken) =>
-        Task.FromResult(_tokenHashes.TryGetValue(Convert.ToHexString(tokenHash), out var id) && Get(id) is { State: not AlertState.Resolved } alert ? alert : null);
+    public Task<Alert?> FindByAckTokenHashAsync(byte[] tokenHash, CancellationToken cancellationToken)
+    {
+        TokenLookups++;
+        return Task.FromResult(_tokenHashes.TryGetValue(Convert.ToHexString(tokenHash), out var id) && Get(id) is { State: not AlertState.Resolved } alert ? alert : null);
+    }
 
     private Alert? Get(Guid id) => Alerts.TryGetValue(id, out var alert) ? alert with { Notifications = NotificationsOf(id) } : null;
 }
