@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.Extensions.Logging.Abstractions;
 using Vigil.Core.Alerts;
 using Vigil.Core.Budgets;
 using Vigil.Core.Metrics;
@@ -17,7 +16,7 @@ public class PrometheusMetricsTests
     private const string Lead = "tenant_id=\"acme\",bot=\"lead_bot\",operation=\"process\",model=\"gpt-4o\",type=\"llm_call\"";
 
     private sealed record Setup(PrometheusMetrics Metrics, FakeRollupStore Rollups, FakeAlertStore Alerts, FakeAlertRuleStore Rules, FakeBudgetStore Budgets,
-        StaticOptions<PrometheusOptions> Options);
+        StaticOptions<PrometheusOptions> Options, RecordingLogger<PrometheusMetrics> Log);
 
     private static Setup Create()
     {
@@ -28,7 +27,8 @@ public class PrometheusMetricsTests
         var budgets = new FakeBudgetStore();
         var options = new StaticOptions<PrometheusOptions>(new PrometheusOptions());
         var service = new BudgetService(budgets, new FakeBatchJobStore(), rollups, clock);
-        return new Setup(new PrometheusMetrics(rollups, alerts, rules, budgets, service, options, NullLogger<PrometheusMetrics>.Instance), rollups, alerts, rules, budgets, options);
+        var log = new RecordingLogger<PrometheusMetrics>();
+        return new Setup(new PrometheusMetrics(rollups, alerts, rules, budgets, service, options, log), rollups, alerts, rules, budgets, options, log);
     }
 
     private static (Dimension, string)[] Series(string tenant = "acme", string bot = "lead_bot") =>
@@ -200,5 +200,7 @@ public class PrometheusMetricsTests
         Assert.Equal(0, samples["vigil_series_dropped{metric=\"vigil_latency_p95_seconds\"}"]);
         Assert.Equal(2, samples["vigil_series_dropped{metric=\"vigil_window_events\"}"]);
         Assert.Equal(TimeSpan.FromMinutes(5), PrometheusMetrics.LatencyWindow);
+        Assert.Contains("Prometheus scrape left out 2 label sets of vigil_events_total (limit 2 per metric)", s.Log.Entries.Select(e => e.Message));
+        Assert.DoesNotContain(s.Log.Entries, e => e.Message.Contains("vigil_latency_p95_seconds"));
     }
 }

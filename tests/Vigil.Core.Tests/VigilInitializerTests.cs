@@ -12,7 +12,8 @@ public class VigilInitializerTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 21, 10, 0, 0, TimeSpan.Zero);
 
-    private sealed record Setup(VigilInitializer Initializer, FakeDatabaseMigrator Migrator, FakeApiKeyStore Keys, FakeEscalationPolicyStore Policies, ManualClock Clock);
+    private sealed record Setup(VigilInitializer Initializer, FakeDatabaseMigrator Migrator, FakeApiKeyStore Keys, FakeEscalationPolicyStore Policies, ManualClock Clock,
+        RecordingLogger<VigilInitializer> Log);
 
     private static Setup Create(TimeSpan wait, string? adminKey = "an admin key of some length")
     {
@@ -23,9 +24,9 @@ public class VigilInitializerTests
         var auth = new StaticOptions<AuthOptions>(new AuthOptions { AdminKey = adminKey });
         var escalation = new StaticOptions<EscalationOptions>(new EscalationOptions { Level2After = TimeSpan.FromMinutes(4), Level3After = TimeSpan.FromMinutes(11) });
         var service = new ApiKeyService(keys, auth, clock, NullLogger<ApiKeyService>.Instance);
-        var initializer = new VigilInitializer(migrator, service, policies, escalation, Options.Create(new StartupOptions { DatabaseWaitTimeout = wait }), clock,
-            NullLogger<VigilInitializer>.Instance);
-        return new Setup(initializer, migrator, keys, policies, clock);
+        var log = new RecordingLogger<VigilInitializer>();
+        var initializer = new VigilInitializer(migrator, service, policies, escalation, Options.Create(new StartupOptions { DatabaseWaitTimeout = wait }), clock, log);
+        return new Setup(initializer, migrator, keys, policies, clock, log);
     }
 
     [Fact]
@@ -42,6 +43,7 @@ public class VigilInitializerTests
         Assert.Equal(EscalationPolicy.DefaultName, synced.Name);
         Assert.Equal([TimeSpan.Zero, TimeSpan.FromMinutes(4), TimeSpan.FromMinutes(11)], synced.Levels.Select(l => l.After));
         Assert.Equal(Now.AddSeconds(1), synced.CreatedAt);
+        Assert.Equal("Database ready at schema version 10", s.Log.Single(1001));
         await s.Initializer.StopAsync(CancellationToken.None);
     }
 
@@ -55,6 +57,7 @@ public class VigilInitializerTests
 
         Assert.Equal(2, s.Migrator.Attempts);
         Assert.Single(s.Policies.Synced);
+        Assert.Equal("Waiting for the database: connection refused (attempt 1)", s.Log.Single(1002));
     }
 
     [Fact]
