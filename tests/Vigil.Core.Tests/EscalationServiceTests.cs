@@ -70,21 +70,16 @@ public class EscalationServiceTests
     }
 
     [Fact]
-    public async Task A_step_the_store_has_already_recorded_is_not_delivered()
+    public async Task A_step_another_host_recorded_first_is_not_delivered_twice()
     {
         var (h, alert) = Firing();
-        // Another host recorded step 1 between our read and our write: the store returns no records.
-        h.Alerts.Alerts[alert.Id] = alert with { State = AlertState.Firing };
-        await h.Alerts.RecordStepAsync(alert.Id, alert.Plan!.Steps[0], [], h.Clock.Now, CancellationToken.None);
-        h.Alerts.Alerts[alert.Id] = h.Alerts.Alerts[alert.Id] with { EscalationStep = 0 };
-        h.Alerts.Alerts[alert.Id] = h.Alerts.Alerts[alert.Id] with { State = AlertState.Firing };
+        h.Alerts.StepRecordedElsewhere.Add(alert.Id);
 
-        var secondStep = await h.Service.SendStepAsync(alert.Id, alert.Plan.Steps[1], CancellationToken.None);
-        Assert.Equal(StepResult.Sent, secondStep.Result);
+        var outcome = await h.Service.SendStepAsync(alert.Id, alert.Plan!.Steps[0], CancellationToken.None);
 
-        var stale = await h.Service.SendStepAsync(alert.Id, alert.Plan.Steps[0], CancellationToken.None);
-        Assert.Equal(StepResult.AlreadySent, stale.Result);
-        Assert.Equal(["email", "slack", "webhook"], h.Sender.Sent.Select(s => s.Channel).Order(StringComparer.Ordinal));
+        Assert.Equal(StepResult.AlreadySent, outcome.Result);
+        Assert.Empty(h.Sender.Sent);
+        Assert.Empty(h.ServiceLog.Entries);
     }
 
     [Fact]
@@ -222,19 +217,32 @@ public class EscalationServiceTests
     }
 
     [Fact]
-    public async Task A_held_step_of_an_alert_past_it_stops()
+    public async Task A_step_held_by_a_silence_after_the_alert_moved_past_it_stops()
+    {
+        var (h, alert) = Firing();
+        h.Silences.Silences.Add(SilenceOf("high_error_rate", h.Clock.Now.AddHours(-1), h.Clock.Now.AddHours(1)));
+        h.Alerts.StepRecordedElsewhere.Add(alert.Id);
+
+        var outcome = await h.Service.SendStepAsync(alert.Id, alert.Plan!.Steps[0], CancellationToken.None);
+
+        Assert.Equal(StepResult.Stopped, outcome.Result);
+        Assert.Empty(h.Alerts.NotificationsOf(alert.Id));
+        Assert.Empty(h.ServiceLog.Entries);
+    }
+
+    [Fact]
+    public async Task A_later_step_is_held_too_and_recorded_as_suppressed_once()
     {
         var (h, alert) = Firing();
         h.Silences.Silences.Add(SilenceOf("high_error_rate", h.Clock.Now.AddHours(-1), h.Clock.Now.AddHours(1)));
         h.Alerts.Alerts[alert.Id] = alert with { EscalationStep = 1 };
 
-        // Step 2 is ahead of the alert, so it is held; step 1 it is already past.
         Assert.Equal(StepResult.Held, (await h.Service.SendStepAsync(alert.Id, alert.Plan!.Steps[1], CancellationToken.None)).Result);
+        Assert.Equal(StepResult.Held, (await h.Service.SendStepAsync(alert.Id, alert.Plan.Steps[1], CancellationToken.None)).Result);
         Assert.Equal(StepResult.AlreadySent, (await h.Service.SendStepAsync(alert.Id, alert.Plan.Steps[0], CancellationToken.None)).Result);
-        h.Alerts.Alerts[alert.Id] = h.Alerts.Alerts[alert.Id] with { EscalationStep = 0 };
-        await h.Alerts.RecordStepAsync(alert.Id, alert.Plan.Steps[2], [], h.Clock.Now, CancellationToken.None);
-        h.Alerts.Alerts[alert.Id] = h.Alerts.Alerts[alert.Id] with { EscalationStep = 1 };
-        Assert.Equal(StepResult.Held, (await h.Service.SendStepAsync(alert.Id, alert.Plan.Steps[2], CancellationToken.None)).Result);
+
+        Assert.Equal(["email", "slack", "webhook"], h.Alerts.NotificationsOf(alert.Id).Select(n => n.Channel).Order(StringComparer.Ordinal));
+        Assert.All(h.Alerts.NotificationsOf(alert.Id), n => Assert.Equal((DeliveryStatus.Suppressed, 2, 2), (n.Status, n.Level, n.Step)));
     }
 
     [Fact]

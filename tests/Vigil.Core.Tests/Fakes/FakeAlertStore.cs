@@ -28,6 +28,9 @@ internal sealed class FakeAlertStore : IAlertStore
 
     public FakeAlertEvaluationSession? LastSession { get; private set; }
 
+    /// <summary>Alerts whose next step another host records between this host's read and its write.</summary>
+    public HashSet<Guid> StepRecordedElsewhere { get; } = [];
+
     public void Add(Alert alert) => Alerts[alert.Id] = alert;
 
     public NotificationRecord AddNotification(Guid alertId, NotificationRecord record)
@@ -90,7 +93,8 @@ internal sealed class FakeAlertStore : IAlertStore
 
     public Task<IReadOnlyList<NotificationRecord>> RecordStepAsync(Guid alertId, EscalationStep step, IReadOnlyList<StepSend> sends, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        if (!Alerts.TryGetValue(alertId, out var alert) || alert.State != AlertState.Firing || alert.EscalationStep >= step.Sequence)
+        if (!Alerts.TryGetValue(alertId, out var alert) || alert.State != AlertState.Firing || alert.EscalationStep >= step.Sequence
+            || StepRecordedElsewhere.Remove(alertId))
         {
             return Task.FromResult<IReadOnlyList<NotificationRecord>>([]);
         }
@@ -102,7 +106,11 @@ internal sealed class FakeAlertStore : IAlertStore
 
     public Task<bool> HoldStepAsync(Guid alertId, EscalationStep step, IReadOnlyList<StepSend> sends, string reason, DateTimeOffset until, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        if (!Alerts.TryGetValue(alertId, out var alert) || alert.State != AlertState.Firing || alert.EscalationStep >= step.Sequence) return Task.FromResult(false);
+        if (!Alerts.TryGetValue(alertId, out var alert) || alert.State != AlertState.Firing || alert.EscalationStep >= step.Sequence
+            || StepRecordedElsewhere.Remove(alertId))
+        {
+            return Task.FromResult(false);
+        }
         if (!NotificationsOf(alertId).Any(n => n.Step == step.Sequence && n.Status == DeliveryStatus.Suppressed))
         {
             foreach (var s in sends)
