@@ -231,6 +231,96 @@ public class MetricsServiceTests
     }
 
     [Fact]
+    public async Task Cost_reads_no_latency_sketches_and_totals_every_group_even_when_grouped_by_conversation()
+    {
+        var s = Create();
+        s.Rollups.Add(Minute, Cost(4m, 2), (Dimension.Bot, "lead_bot"));
+        s.Rollups.Add(Minute, Cost(6m, 3), (Dimension.Bot, "buyer_bot"));
+
+        var byConversation = await s.Service.CostAsync(Window, new MetricFilter(), Dimension.ConversationId, limit: 5, CancellationToken.None);
+        var byBot = await s.Service.CostAsync(Window, new MetricFilter(), Dimension.Bot, limit: 5, CancellationToken.None);
+
+        Assert.Equal((10m, 10m), (byConversation.TotalCostUsd, byBot.TotalCostUsd));
+        Assert.All(s.Rollups.Queries, q => Assert.False(q.WithSketches));
+    }
+
+    [Fact]
+    public async Task Cost_leaves_out_groups_with_neither_calls_nor_cost()
+    {
+        var s = Create();
+        s.Rollups.Add(Minute, new RollupCounters { Events = 4 }, (Dimension.Bot, "feedback_only"));
+        s.Rollups.Add(Minute, new RollupCounters { Events = 1, CostEvents = 1 }, (Dimension.Bot, "one_free_call"));
+
+        var r = await s.Service.CostAsync(Window, new MetricFilter(), Dimension.Bot, limit: 5, CancellationToken.None);
+
+        Assert.Equal(["one_free_call"], r.Groups.Select(g => g.Key["bot"]));
+    }
+
+    [Fact]
+    public async Task A_quantile_exactly_at_its_target_complies()
+    {
+        var s = Create();
+        var sketch = new LatencySketch();
+        sketch.Add(400);
+        var at = Math.Round(sketch.Quantile(0.5)!.Value, 3);
+        s.Targets.Targets.Add(new SlaTarget(null, "lead_bot", "process", at, at, at, ["bot_interaction"], Minute));
+        Interactions(s, "acme", "lead_bot", "process", "bot_interaction", 400);
+
+        var r = await s.Service.SlaAsync(Window, new MetricFilter(), null, CancellationToken.None);
+
+        Assert.Equal("compliant", Assert.Single(r.Results).Status);
+    }
+
+    [Fact]
+    public async Task A_targets_compliance_counts_only_its_own_bot_and_operation_and_keeps_the_other_filters()
+    {
+        var s = Create();
+        s.Targets.Targets.Add(Target(null, "lead_bot", "process", 1000));
+        Interactions(s, "acme", "lead_bot", "process", "bot_interaction", 100);
+        Interactions(s, "acme", "lead_bot", "qualify", "bot_interaction", 5000);
+        Interactions(s, "acme", "buyer_bot", "process", "bot_interaction", 5000);
+        Interactions(s, "globex", "lead_bot", "process", "bot_interaction", 7000);
+
+        var r = await s.Service.SlaAsync(Window, new MetricFilter().With(Dimension.TenantId, "acme"), null, CancellationToken.None);
+
+        var only = Assert.Single(r.Results);
+        Assert.Equal((1L, "compliant"), (only.Actual.Count, only.Status));
+        Assert.Equal(["acme"], s.Rollups.Queries[0].Filter.Get(Dimension.TenantId)!);
+    }
+
+    [Fact]
+    public async Task A_tenants_own_target_is_measured_over_its_own_events_even_in_an_unbound_view()
+    {
+        var s = Create();
+        s.Targets.Targets.Add(Target("acme", "lead_bot", "process", 1000));
+        Interactions(s, "acme", "lead_bot", "process", "bot_interaction", 100);
+        Interactions(s, "globex", "lead_bot", "process", "bot_interaction", 7000, 7000);
+
+        var viewed = await s.Service.SlaAsync(Window, new MetricFilter(), "acme", CancellationToken.None);
+
+        Assert.Equal((1L, "compliant"), (viewed.Results[0].Actual.Count, viewed.Results[0].Status));
+    }
+
+    [Fact]
+    public async Task A_summary_by_bot_and_tenant_matches_each_pair()
+    {
+        var s = Create();
+        s.Rollups.Add(Minute, new RollupCounters { Events = 3 }, (Dimension.Bot, "lead_bot"), (Dimension.TenantId, "acme"));
+        s.Rollups.Add(Minute, new RollupCounters { Events = 3 }, (Dimension.Bot, "lead_bot"), (Dimension.TenantId, "globex"));
+        s.Conversations.Totals.Add(new ConversationGroup("acme", "lead_bot", new ConversationTotals(4, 4, 4, 0, 0)));
+        s.Conversations.Totals.Add(new ConversationGroup("globex", "lead_bot", new ConversationTotals(9, 0, 0, 0, 0)));
+
+        var both = await s.Service.SummaryAsync(Window, new MetricFilter(), [Dimension.TenantId, Dimension.Bot], CancellationToken.None);
+        Assert.Equal([4L, 9L], both.Groups.Select(g => g.Conversations!.Value));
+
+        // Grouped by bot alone, the store answers per bot; its rows carry no tenant.
+        s.Conversations.Totals.Clear();
+        s.Conversations.Totals.Add(new ConversationGroup(null, "lead_bot", new ConversationTotals(13, 4, 4, 0, 0)));
+        var byBot = await s.Service.SummaryAsync(Window, new MetricFilter(), [Dimension.Bot], CancellationToken.None);
+        Assert.Equal(13L, Assert.Single(byBot.Groups).Conversations);
+    }
+
+    [Fact]
     public async Task Cost_of_a_group_with_cost_but_no_priced_calls_is_listed_without_an_average()
     {
         var s = Create();

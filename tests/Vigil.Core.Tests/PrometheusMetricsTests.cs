@@ -69,6 +69,70 @@ public class PrometheusMetricsTests
     }
 
     [Fact]
+    public async Task Every_family_says_what_it_is_and_its_type()
+    {
+        var s = Create();
+        s.Rollups.Add(End.AddMinutes(-1), new RollupCounters { Events = 1 }, Series());
+
+        var (text, _) = await ScrapeAsync(s);
+
+        var help = text.Split('\n').Where(l => l.StartsWith("# HELP ", StringComparison.Ordinal)).ToDictionary(l => l.Split(' ')[2], l => l[(l.IndexOf(' ', 7) + 1)..]);
+        var types = text.Split('\n').Where(l => l.StartsWith("# TYPE ", StringComparison.Ordinal)).ToDictionary(l => l.Split(' ')[2], l => l.Split(' ')[3]);
+        Assert.Equal("End of the last complete rollup minute these metrics are read up to (Unix time).", help["vigil_rollup_minute_end_timestamp_seconds"]);
+        Assert.Equal("Events since 00:00 UTC, up to the end of the last complete rollup minute.", help["vigil_events_total"]);
+        Assert.Equal("Events with success false since 00:00 UTC (feedback never fails).", help["vigil_errors_total"]);
+        Assert.Equal("Cost in USD (reported or computed from the price table) since 00:00 UTC.", help["vigil_cost_usd_total"]);
+        Assert.StartsWith("LLM tokens since 00:00 UTC by direction: input (cached ones included), output, and cached_input", help["vigil_tokens_total"]);
+        Assert.Equal("Duration P95 over the 5 minutes ending at the last complete rollup minute (series with events then).", help["vigil_latency_p95_seconds"]);
+        Assert.Equal("Time-to-first-token P50 over the same 5 minutes (series that reported ttft_ms).", help["vigil_ttft_p50_seconds"]);
+        Assert.Equal("Events in the same 5 minutes: how many samples the quantiles stand on.", help["vigil_window_events"]);
+        Assert.StartsWith("Alerts not yet resolved, by rule, severity and state", help["vigil_alerts_open"]);
+        Assert.Equal("Spend in USD this budget period (calendar month, UTC).", help["vigil_budget_spent_usd"]);
+        Assert.Equal("The budget's amount in USD per period.", help["vigil_budget_amount_usd"]);
+        Assert.Equal("Spend as a percentage of the amount (100 = the budget is used up).", help["vigil_budget_spent_percent"]);
+        Assert.StartsWith("Label sets left out of a metric in this scrape because it had more than Vigil:Prometheus:MaxSeriesPerMetric", help["vigil_series_dropped"]);
+        Assert.Equal(["counter", "counter", "counter", "counter"], new[] { "vigil_events_total", "vigil_errors_total", "vigil_cost_usd_total", "vigil_tokens_total" }.Select(n => types[n]));
+        Assert.All(new[] { "vigil_latency_p99_seconds", "vigil_window_events", "vigil_alerts_open", "vigil_budget_spent_usd", "vigil_budget_amount_usd", "vigil_budget_spent_percent", "vigil_series_dropped" },
+            n => Assert.Equal("gauge", types[n]));
+        // Today's counters need no latency sketches; the 5-minute quantiles do.
+        Assert.Equal([false, true], s.Rollups.Queries.Select(q => q.WithSketches));
+    }
+
+    [Fact]
+    public async Task Just_after_midnight_the_counters_still_cover_the_day_that_just_ended()
+    {
+        var s = Create();
+        // Complete to 00:00:20: the last complete minute ends at 00:00, so the day read is the one that just ended.
+        s.Rollups.CompleteUpTo = new DateTimeOffset(2026, 11, 22, 0, 0, 20, TimeSpan.Zero);
+        s.Rollups.Add(new DateTimeOffset(2026, 11, 21, 23, 59, 0, TimeSpan.Zero), new RollupCounters { Events = 12 }, Series());
+        s.Rollups.Add(new DateTimeOffset(2026, 11, 21, 0, 0, 0, TimeSpan.Zero), new RollupCounters { Events = 30 }, Series());
+
+        var (_, samples) = await ScrapeAsync(s);
+
+        Assert.Equal(42, samples[$"vigil_events_total{{{Lead}}}"]);
+    }
+
+    [Fact]
+    public async Task A_tenants_scrape_counts_its_own_rules_with_zeros_and_the_global_ones()
+    {
+        var s = Create();
+        s.Rules.Rules.Add(new AlertRule { TenantId = "acme", Name = "ours", Metric = AlertMetric.ErrorRate, Window = TimeSpan.FromMinutes(5), Comparator = Comparator.GreaterThan, Severity = Severity.Info });
+        s.Rules.Rules.Add(new AlertRule { Name = "global", Metric = AlertMetric.ErrorRate, Window = TimeSpan.FromMinutes(5), Comparator = Comparator.GreaterThan, Severity = Severity.Info });
+        s.Rules.Rules.Add(new AlertRule { TenantId = "globex", Name = "theirs", Metric = AlertMetric.ErrorRate, Window = TimeSpan.FromMinutes(5), Comparator = Comparator.GreaterThan, Severity = Severity.Info });
+        s.Budgets.Budgets.Add(new Budget { TenantId = "globex", Name = "theirs", AmountUsd = 8m, Thresholds = [] });
+
+        var (text, samples) = await ScrapeAsync(s, "acme");
+
+        Assert.Equal(0, samples["vigil_alerts_open{rule=\"ours\",severity=\"info\",state=\"pending\"}"]);
+        Assert.Equal(0, samples["vigil_alerts_open{rule=\"global\",severity=\"info\",state=\"pending\"}"]);
+        Assert.DoesNotContain("theirs", text);
+
+        var (all, _) = await ScrapeAsync(s);
+        Assert.Contains("rule=\"theirs\"", all);
+        Assert.Contains("budget=\"theirs\"", all);
+    }
+
+    [Fact]
     public async Task Latency_is_over_the_five_minutes_before_the_end_in_seconds()
     {
         var s = Create();
