@@ -47,6 +47,7 @@ public class BudgetServiceTests
         Assert.Equal(19.123457m, spent);
         Assert.Equal((MonthStart, MonthStart.AddMonths(1)), (s.Jobs.CompletedRunQueries[0].From, s.Jobs.CompletedRunQueries[0].To));
         Assert.True(s.Jobs.CompletedRunQueries[0].Scope.Everything);
+        Assert.All(s.Rollups.Queries, q => Assert.False(q.WithSketches));
     }
 
     [Fact]
@@ -97,6 +98,21 @@ public class BudgetServiceTests
         var piece = Assert.Single(query.Pieces);
         Assert.Equal((Resolution.Day, MonthStart.AddDays(-6), Now.AddDays(1)), (piece.Resolution, piece.From, piece.To));
         Assert.Empty(await s.Service.WithCostsAsync([], CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_runs_events_may_precede_its_start_by_the_ingest_window_and_the_earliest_run_sets_the_range()
+    {
+        var s = Create();
+        var early = Run("run-early", "acme", "nightly", null) with { StartedAt = MonthStart.AddDays(1) };
+        var late = Run("run-late", "acme", "nightly", null) with { StartedAt = MonthStart.AddDays(9) };
+        // Stamped six days before the early run started: within the eight days events may lag behind.
+        Cost(s, MonthStart.AddDays(-5), 2m, tenant: "acme", run: "run-early");
+
+        var runs = await s.Service.WithCostsAsync([early, late], CancellationToken.None);
+
+        Assert.Equal([2m, 0m], runs.Select(r => r.AttributedCostUsd));
+        Assert.Equal(MonthStart.AddDays(-7), Assert.Single(s.Rollups.Queries[0].Pieces).From);
     }
 
     [Fact]

@@ -65,6 +65,8 @@ public class CursorTests
         }
         Assert.True(EventCursor.TryDecode(Raw(With(1, DateTimeOffset.MaxValue.UtcTicks.ToString())), "f", out var max, out _, out _));
         Assert.Equal(DateTimeOffset.MaxValue, max);
+        Assert.True(EventCursor.TryDecode(Raw(With(2, DateTimeOffset.MaxValue.UtcTicks.ToString())), "f", out _, out var latest, out _));
+        Assert.Equal(DateTimeOffset.MaxValue, latest.Timestamp);
     }
 
     [Fact]

@@ -52,9 +52,12 @@ public class VigilInitializerTests
     {
         var s = Create(TimeSpan.FromSeconds(60));
         s.Migrator.FailuresLeft = 1;
+        var watch = System.Diagnostics.Stopwatch.StartNew();
 
         await s.Initializer.StartAsync(CancellationToken.None);
 
+        // A second between attempts, so a database that is starting is not hammered.
+        Assert.True(watch.Elapsed >= TimeSpan.FromMilliseconds(900), $"retried after {watch.Elapsed}");
         Assert.Equal(2, s.Migrator.Attempts);
         Assert.Single(s.Policies.Synced);
         Assert.Equal("Waiting for the database: connection refused (attempt 1)", s.Log.Single(1002));
