@@ -9,21 +9,11 @@ public class TimerJobRunnerTests
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 21, 10, 0, 0, TimeSpan.Zero);
 
-    private sealed class Job(string name, Func<CancellationToken, Task<JobResult>> run) : ITimerJob
-    {
-        public string Name => name;
-        public string ScheduleSetting => "TestSchedule";
-        public string DefaultSchedule => "0 * * * * *";
-        public Task<JobResult> RunAsync(CancellationToken cancellationToken) => run(cancellationToken);
-    }
-
-    private static Job Returning(string name, string summary) => new(name, _ => Task.FromResult(new JobResult(summary)));
-
     [Fact]
     public async Task Jobs_are_found_by_name_in_any_case_and_a_run_says_when_it_started_and_what_it_did()
     {
         var log = new RecordingLogger<TimerJobRunner>();
-        var runner = new TimerJobRunner([Returning("EvaluateAlerts", "evaluated 3 rules"), Returning("ComputeRollups", "re-rolled")], new ManualClock(Now), log);
+        var runner = new TimerJobRunner([FakeTimerJob.Returning("EvaluateAlerts", "evaluated 3 rules"), FakeTimerJob.Returning("ComputeRollups", "re-rolled")], new ManualClock(Now), log);
 
         Assert.Equal(["ComputeRollups", "EvaluateAlerts"], runner.Jobs.Select(j => j.Name).Order(StringComparer.Ordinal));
         var job = runner.Find("evaluatealerts");
@@ -42,7 +32,7 @@ public class TimerJobRunnerTests
     [Fact]
     public async Task A_run_with_its_own_result_returns_it_beside_the_description()
     {
-        var runner = new TimerJobRunner([Returning("EvaluateAlerts", "unused")], new ManualClock(Now), new RecordingLogger<TimerJobRunner>());
+        var runner = new TimerJobRunner([FakeTimerJob.Returning("EvaluateAlerts", "unused")], new ManualClock(Now), new RecordingLogger<TimerJobRunner>());
 
         var (run, value) = await runner.RunAsync(runner.Find("EvaluateAlerts")!, _ => Task.FromResult(42), v => new JobResult($"the answer is {v}"), CancellationToken.None);
 
@@ -54,7 +44,7 @@ public class TimerJobRunnerTests
     {
         var log = new RecordingLogger<TimerJobRunner>();
         var fail = true;
-        var runner = new TimerJobRunner([new Job("Flaky", _ => fail ? throw new InvalidOperationException("database gone") : Task.FromResult(new JobResult("ok")))],
+        var runner = new TimerJobRunner([new FakeTimerJob("Flaky", _ => fail ? throw new InvalidOperationException("database gone") : Task.FromResult(new JobResult("ok")))],
             new ManualClock(Now), log);
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => runner.RunAsync(runner.Find("Flaky")!, CancellationToken.None));
@@ -70,7 +60,7 @@ public class TimerJobRunnerTests
     public async Task A_cancelled_run_is_not_logged_as_a_failure()
     {
         var log = new RecordingLogger<TimerJobRunner>();
-        var runner = new TimerJobRunner([new Job("Cancelled", _ => throw new OperationCanceledException())], new ManualClock(Now), log);
+        var runner = new TimerJobRunner([new FakeTimerJob("Cancelled", _ => throw new OperationCanceledException())], new ManualClock(Now), log);
 
         await Assert.ThrowsAsync<OperationCanceledException>(() => runner.RunAsync(runner.Find("Cancelled")!, CancellationToken.None));
 
@@ -90,7 +80,7 @@ public class TimerJobRunnerTests
             Interlocked.Decrement(ref running);
             return new JobResult("slow");
         }
-        var runner = new TimerJobRunner([new Job("Slow", Slow), Returning("Quick", "quick")], new ManualClock(Now), new RecordingLogger<TimerJobRunner>());
+        var runner = new TimerJobRunner([new FakeTimerJob("Slow", Slow), FakeTimerJob.Returning("Quick", "quick")], new ManualClock(Now), new RecordingLogger<TimerJobRunner>());
 
         var first = runner.RunAsync(runner.Find("Slow")!, CancellationToken.None);
         var second = runner.RunAsync(runner.Find("slow")!, CancellationToken.None);
