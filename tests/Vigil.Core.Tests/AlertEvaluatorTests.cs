@@ -666,6 +666,20 @@ public class AlertEvaluatorTests
     }
 
     [Fact]
+    public async Task A_tenants_rule_uses_the_global_policy_of_its_name_when_the_tenant_has_none()
+    {
+        var h = new AlertingHarness(Now);
+        h.Rules.Rules.Add(ErrorRate(tenant: "acme") with { EscalationPolicyName = "pager" });
+        h.Policies.Policies.Add(Policy("pager", null, TimeSpan.FromMinutes(2)));
+        h.Policies.Policies.Add(Policy("pager", "globex", TimeSpan.FromMinutes(9)));
+        h.Rollups.Add(Minute, Calls(40, 10), Bot("lead_bot"), (Dimension.TenantId, "acme"));
+
+        await h.EvaluateAsync();
+
+        Assert.Equal(("pager", TimeSpan.FromMinutes(2)), (h.Only().Plan!.Policy, h.Only().Plan!.Steps[1].After));
+    }
+
+    [Fact]
     public async Task A_pending_alert_that_fires_takes_its_rules_policy()
     {
         var h = new AlertingHarness(Now);
