@@ -392,6 +392,7 @@ public sealed partial class AlertEvaluator(
         return (from, to);
     }
 
+    // Stryker disable once Linq : any fixed order makes the signature canonical; it is only compared with other signatures
     private static string Signature(AlertRule rule, DateTimeOffset from, DateTimeOffset to) =>
         $"{from:O}|{to:O}|{rule.Metric.ImpliedType()}|{MeasuresSlaTypes(rule)}|{string.Join(',', rule.GroupBy)}|" +
         string.Join(';', rule.EffectiveFilters().Values.OrderBy(f => f.Key).Select(f => $"{f.Key}={string.Join(',', f.Value.Order(StringComparer.Ordinal))}"));

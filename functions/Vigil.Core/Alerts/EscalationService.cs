@@ -153,6 +153,7 @@ public sealed partial class EscalationService(
         var (people, _) = await recipients.ResolveAsync(alert.RuleTenantId, [.. triggers.SelectMany(n => n.Recipients).Distinct().Select(id => $"person:{id}")], now, cancellationToken);
         var mailToConfigured = alert.Plan is not { } plan
             || triggers.Any(n => n.Channel == Channels.Email && (n.Step is not { } step || plan.Find(step)?.Channels.Contains(Channels.Email) != false));
+        // Stryker disable once NullCoalescing : a notice (level 0) never says "level n of m", so its level count is not read
         var message = new AlertMessage(alert, 0, kind, AckUrl(alertId)) { LevelCount = alert.Plan?.LevelCount ?? 0, Recipients = people };
         await DeliverAsync(message, records, cancellationToken, mailToConfigured);
     }
