@@ -1,5 +1,6 @@
 using Vigil.Core.Conversations;
 using Vigil.Core.Metrics;
+using Vigil.Core.Pricing;
 using Vigil.Core.Tests.Fakes;
 
 namespace Vigil.Core.Tests;
@@ -18,7 +19,7 @@ public class MetricsServiceTests
         var rollups = new FakeRollupStore { CompleteUpTo = Complete };
         var targets = new FakeSlaTargetStore();
         var conversations = new FakeConversationStore();
-        return new Setup(new MetricsService(rollups, targets, conversations), rollups, targets, conversations);
+        return new Setup(new MetricsService(rollups, targets, conversations, new PriceTable(DefaultPrices.Table)), rollups, targets, conversations);
     }
 
     private static RollupCounters Latencies(double[] durations, double[]? ttfts = null)

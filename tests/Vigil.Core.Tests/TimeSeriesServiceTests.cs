@@ -24,7 +24,7 @@ public class TimeSeriesServiceTests
         rollups.Buckets.Add(Bucket(10, "llm_call", new RollupCounters { Events = 8, Calls = 8, Errors = 2 }));
         var filter = new MetricFilter().With(Dimension.Bot, "lead_bot");
 
-        var r = await new TimeSeriesService(rollups).QueryAsync(Window, [AlertMetric.ErrorRate, AlertMetric.ToolFailureRate, AlertMetric.EventCount], filter, [Dimension.Bot],
+        var r = await new TimeSeriesService(rollups, new FakeConversationStore()).QueryAsync(Window, [AlertMetric.ErrorRate, AlertMetric.ToolFailureRate, AlertMetric.EventCount], filter, [Dimension.Bot],
             CancellationToken.None);
 
         Assert.Equal(("15m", "5m", From, From.AddMinutes(15), (DateTimeOffset?)From.AddMinutes(14)), (r.Window, r.Step, r.From, r.To, r.CompleteUpTo));
@@ -49,7 +49,7 @@ public class TimeSeriesServiceTests
         rollups.Buckets.Add(Bucket(5, "llm_call", new RollupCounters { Events = 2 }, bot: ""));
         rollups.Buckets.Add(Bucket(5, "llm_call", new RollupCounters { Events = 3 }, bot: "alpha_bot"));
 
-        var r = await new TimeSeriesService(rollups).QueryAsync(Window, [AlertMetric.EventCount], new MetricFilter(), [Dimension.Bot], CancellationToken.None);
+        var r = await new TimeSeriesService(rollups, new FakeConversationStore()).QueryAsync(Window, [AlertMetric.EventCount], new MetricFilter(), [Dimension.Bot], CancellationToken.None);
 
         Assert.Equal([null, "alpha_bot", "zeta_bot"], r.Series.Select(s => s.Key["bot"]));
         Assert.Equal([0L, 3L, 0L], r.Series[1].Points.Select(p => p.Count));
@@ -59,7 +59,7 @@ public class TimeSeriesServiceTests
     public async Task An_ungrouped_query_without_data_is_one_empty_series_and_a_grouped_one_has_none()
     {
         var rollups = new FakeRollupStore();
-        var service = new TimeSeriesService(rollups);
+        var service = new TimeSeriesService(rollups, new FakeConversationStore());
 
         var ungrouped = await service.QueryAsync(Window, [AlertMetric.EventCount], new MetricFilter(), [], CancellationToken.None);
         var series = Assert.Single(ungrouped.Series);
@@ -79,7 +79,7 @@ public class TimeSeriesServiceTests
         rollups.Buckets.Add(Bucket(5, "tool_call", new RollupCounters { Events = 1, CostEvents = 1, CostUsd = 4m }));
         rollups.Buckets.Add(Bucket(10, "llm_call", new RollupCounters { Events = 1, CostEvents = 1, CostUsd = 1m }));
 
-        var r = await new TimeSeriesService(rollups).QueryAsync(Window, [AlertMetric.CostSpikeRatio], new MetricFilter(), [], CancellationToken.None);
+        var r = await new TimeSeriesService(rollups, new FakeConversationStore()).QueryAsync(Window, [AlertMetric.CostSpikeRatio], new MetricFilter(), [], CancellationToken.None);
 
         Assert.Equal([null, 3.5, 0.142857], r.Series[0].Points.Select(p => p.Values[0]));
     }
@@ -90,7 +90,7 @@ public class TimeSeriesServiceTests
         var rollups = new FakeRollupStore();
         rollups.Buckets.Add(Bucket(0, "no_such_type", new RollupCounters { Events = 5, Calls = 5, Errors = 5 }));
 
-        var r = await new TimeSeriesService(rollups).QueryAsync(Window, [AlertMetric.ErrorRate, AlertMetric.HandoffFailureRate], new MetricFilter(), [], CancellationToken.None);
+        var r = await new TimeSeriesService(rollups, new FakeConversationStore()).QueryAsync(Window, [AlertMetric.ErrorRate, AlertMetric.HandoffFailureRate], new MetricFilter(), [], CancellationToken.None);
 
         Assert.Equal(5, r.Series[0].Points[0].Count);
         Assert.Equal([1.0, null], r.Series[0].Points[0].Values);

@@ -23,7 +23,7 @@ internal sealed class AlertingHarness
         AckLinks = new AckLinks(Alerts, publicUrl, Alerting, Auth);
         Service = new EscalationService(Alerts, Log, Sender, Silences, new RecipientResolver(OnCall), Policies, AckLinks, publicUrl, Escalation, Clock,
             ServiceLog);
-        Evaluator = new AlertEvaluator(Rules, Alerts, Rollups, SlaTargets, Policies, Conversations, Service, Escalation, Driver, Clock, EvaluatorLog);
+        Evaluator = new AlertEvaluator(Rules, Alerts, Rollups, SlaTargets, Policies, Conversations, BatchJobs, Service, Escalation, Driver, Clock, EvaluatorLog);
     }
 
     public ManualClock Clock { get; }
@@ -33,6 +33,7 @@ internal sealed class AlertingHarness
     public FakeAlertStore Alerts { get; } = new();
     public FakeNotificationLog Log { get; }
     public FakeRollupStore Rollups { get; } = new();
+    public FakeBatchJobStore BatchJobs { get; } = new();
     public FakeSlaTargetStore SlaTargets { get; } = new();
     public FakeEscalationPolicyStore Policies { get; } = new();
     public FakeConversationStore Conversations { get; } = new();

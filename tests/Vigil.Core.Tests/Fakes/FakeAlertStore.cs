@@ -74,6 +74,10 @@ internal sealed class FakeAlertStore : IAlertStore
             .Where(a => (state is null || a.State == state) && (rule is null || a.Rule == rule) && scope.Includes(a.TenantId))
             .OrderByDescending(a => a.StartedAt).Take(limit)]);
 
+    /// <summary>No postmortems are written here: asking for incidents with one finds none.</summary>
+    public Task<IReadOnlyList<Alert>> ListAsync(AlertState? state, string? rule, bool? withPostmortem, TenantScope scope, int limit, CancellationToken cancellationToken) =>
+        withPostmortem == true ? Task.FromResult<IReadOnlyList<Alert>>([]) : ListAsync(state, rule, scope, limit, cancellationToken);
+
     public Task<(AckOutcome Outcome, Alert? Alert)> AcknowledgeAsync(Guid id, string by, string? note, DateTimeOffset at, CancellationToken cancellationToken)
     {
         if (!Alerts.TryGetValue(id, out var alert)) return Task.FromResult<(AckOutcome, Alert?)>((AckOutcome.NotFound, null));

@@ -18,7 +18,8 @@ internal sealed class FakeBatchJobStore : IBatchJobStore
         return job;
     }
 
-    public Task<bool> UpsertAsync(string? tenantId, string name, string description, DateTimeOffset at, CancellationToken cancellationToken)
+    public Task<bool> UpsertAsync(string? tenantId, string name, string description, TimeSpan? expectedEvery, TimeSpan? maxDuration, DateTimeOffset at,
+        CancellationToken cancellationToken)
     {
         if (Jobs.Any(j => j.TenantId == tenantId && j.Name == name)) return Task.FromResult(false);
         Add(tenantId, name);
@@ -56,6 +57,22 @@ internal sealed class FakeBatchJobStore : IBatchJobStore
         Runs[index] = Runs[index] with { CompletedAt = at, Succeeded = succeeded, Failed = failed, ReportedCostUsd = costUsd };
         return Task.FromResult<(RunCompletion, BatchRun?)>((RunCompletion.Completed, Runs[index]));
     }
+
+    public Task<(RunProgressOutcome Outcome, BatchRun? Run)> RecordProgressAsync(string? tenantId, string job, string runId, long done, long total,
+        DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var index = Runs.FindIndex(r => r.TenantId == tenantId && r.Job == job && r.RunId == runId);
+        if (index < 0) return Task.FromResult<(RunProgressOutcome, BatchRun?)>((RunProgressOutcome.NotFound, null));
+        if (Runs[index].Completed) return Task.FromResult<(RunProgressOutcome, BatchRun?)>((RunProgressOutcome.AlreadyCompleted, Runs[index]));
+        Runs[index] = Runs[index] with { Progress = new BatchProgress(done, total, at) };
+        return Task.FromResult<(RunProgressOutcome, BatchRun?)>((RunProgressOutcome.Recorded, Runs[index]));
+    }
+
+    /// <summary>What the batch-run rule metrics read; these tests' rules never use them.</summary>
+    public List<BatchJobHealth> Health { get; } = [];
+
+    public Task<IReadOnlyList<BatchJobHealth>> HealthAsync(TenantScope scope, DateTimeOffset completedFrom, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<BatchJobHealth>>([.. Health]);
 
     public Task<IReadOnlyList<BatchRun>> RunsAsync(long jobId, int limit, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<BatchRun>>([.. Runs.Where(r => Jobs.Any(j => j.Id == jobId && j.Name == r.Job && j.TenantId == r.TenantId)).Take(limit)]);

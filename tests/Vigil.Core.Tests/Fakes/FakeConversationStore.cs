@@ -8,6 +8,9 @@ internal sealed class FakeConversationStore : IConversationStore
 {
     public List<ConversationGroup> Totals { get; } = [];
 
+    /// <summary>What BucketTotalsAsync answers (the time series of conversation metrics).</summary>
+    public List<ConversationBucket> Buckets { get; } = [];
+
     public List<(DateTimeOffset From, DateTimeOffset To, bool ByTenant, bool ByBot, string[]? Tenants, string[]? Bots)> TotalsQueries { get; } = [];
 
     public Queue<ConversationInput> Pending { get; } = new();
@@ -46,6 +49,10 @@ internal sealed class FakeConversationStore : IConversationStore
         TotalsQueries.Add((from, to, byTenant, byBot, tenantIds, bots));
         return Task.FromResult<IReadOnlyList<ConversationGroup>>(Totals);
     }
+
+    public Task<IReadOnlyList<ConversationBucket>> BucketTotalsAsync(DateTimeOffset from, DateTimeOffset to, TimeSpan step, bool byTenant, bool byBot,
+        string[]? tenantIds, string[]? bots, CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<ConversationBucket>>([.. Buckets.Where(b => b.Start >= from && b.Start < to)]);
 
     public Task<IReadOnlyList<StoredEvent>> EventsAsync(string[]? tenantIds, string conversationId, int limit, CancellationToken cancellationToken) =>
         Task.FromResult<IReadOnlyList<StoredEvent>>([.. Events.Take(limit)]);
