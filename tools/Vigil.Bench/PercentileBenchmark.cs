@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
-using System.Text.Json;
 using Npgsql;
 using Vigil.Core.Jobs;
 
@@ -41,8 +40,8 @@ internal static class PercentileBenchmark
         const string allUrl = "/api/metrics/summary?window=7d&group_by=tenant_id,bot,operation,model";
         const string oneUrl = "/api/metrics/latency?window=7d&tenant_id=tenant-0&bot=bot-0&operation=op-0&model=model-0";
 
-        var (allApiMs, allBody) = await TimeApiAsync(http, allUrl, repeats);
-        var (oneApiMs, oneBody) = await TimeApiAsync(http, oneUrl, repeats);
+        var (allApiMs, allBody) = await ApiTimer.TimeGetAsync(http, allUrl, repeats, warmups: 3);
+        var (oneApiMs, oneBody) = await ApiTimer.TimeGetAsync(http, oneUrl, repeats, warmups: 3);
         var from = allBody.GetProperty("from").GetDateTimeOffset();
         var to = allBody.GetProperty("to").GetDateTimeOffset();
 
@@ -91,28 +90,6 @@ internal static class PercentileBenchmark
         FROM (SELECT i, i % 200 AS s FROM generate_series(1, $1) AS i) g
         """;
 
-    private static async Task<(double Milliseconds, JsonElement Body)> TimeApiAsync(HttpClient http, string url, int repeats)
-    {
-        JsonElement body = default;
-        for (var i = 0; i < 3; i++) body = await GetAsync(http, url);
-        var times = new List<double>();
-        for (var i = 0; i < repeats; i++)
-        {
-            var watch = Stopwatch.StartNew();
-            body = await GetAsync(http, url);
-            times.Add(watch.Elapsed.TotalMilliseconds);
-        }
-        return (Median(times), body);
-
-        static async Task<JsonElement> GetAsync(HttpClient http, string url)
-        {
-            using var response = await http.GetAsync(url);
-            var text = await response.Content.ReadAsStringAsync();
-            if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"GET {url}: {(int)response.StatusCode} {text}");
-            return JsonDocument.Parse(text).RootElement.Clone();
-        }
-    }
-
     private sealed record Exact(double Milliseconds, Dictionary<string, (double Cont, double Disc)> Values);
 
     private static async Task<Exact> TimeExactAsync(NpgsqlDataSource data, DateTimeOffset from, DateTimeOffset to, string where, int repeats)
@@ -136,7 +113,7 @@ internal static class PercentileBenchmark
             while (await reader.ReadAsync()) values[reader.GetString(0)] = (reader.GetDouble(1), reader.GetDouble(2));
             times.Add(watch.Elapsed.TotalMilliseconds);
         }
-        return new Exact(Median(times), values.ToDictionary(v => v.Key, v => ((double Cont, double Disc))v.Value));
+        return new Exact(ApiTimer.Median(times), values.ToDictionary(v => v.Key, v => ((double Cont, double Disc))v.Value));
     }
 
     /// <summary>One minute holding 60,000 events across the 200 series, rolled up by the timer job.</summary>
@@ -155,7 +132,7 @@ internal static class PercentileBenchmark
             if (run.Result.Counts!["events_read"] != 60_000) throw new InvalidOperationException($"expected 60,000 events read: {run.Result.Summary}");
             times.Add(run.DurationMs);
         }
-        return Median(times);
+        return ApiTimer.Median(times);
     }
 
     private static async Task ExecuteAsync(NpgsqlDataSource data, string sql, params object[] args)
@@ -172,5 +149,4 @@ internal static class PercentileBenchmark
         return (string)(await command.ExecuteScalarAsync())!;
     }
 
-    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 }

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
-using System.Text.Json;
 using Npgsql;
 using Vigil.Core.Jobs;
 
@@ -38,7 +37,7 @@ internal static class ReviewBenchmark
 
         using var http = new HttpClient { BaseAddress = new Uri(host.Url), Timeout = TimeSpan.FromMinutes(5) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", host.AdminKey);
-        var (apiMs, body) = await TimeApiAsync(http, "/api/reports/review?window=7d", repeats);
+        var (apiMs, body) = await ApiTimer.TimeGetAsync(http, "/api/reports/review?window=7d", repeats);
         var windows = new[]
         {
             (body.GetProperty("from").GetDateTimeOffset(), body.GetProperty("to").GetDateTimeOffset()),
@@ -56,7 +55,7 @@ internal static class ReviewBenchmark
             }
             rawTimes.Add(watch.Elapsed.TotalMilliseconds);
         }
-        var rawMs = Median(rawTimes);
+        var rawMs = ApiTimer.Median(rawTimes);
         var growth = body.GetProperty("growth");
         var sessions = growth.GetProperty("sessions").GetProperty("current").GetDouble();
         var users = growth.GetProperty("unique_users").GetProperty("current").GetDouble();
@@ -160,28 +159,6 @@ internal static class ReviewBenchmark
         return new Exact(sessions, users, misrouted);
     }
 
-    private static async Task<(double Milliseconds, JsonElement Body)> TimeApiAsync(HttpClient http, string url, int repeats)
-    {
-        JsonElement body = default;
-        for (var i = 0; i < 2; i++) body = await GetAsync(http, url);
-        var times = new List<double>();
-        for (var i = 0; i < repeats; i++)
-        {
-            var watch = Stopwatch.StartNew();
-            body = await GetAsync(http, url);
-            times.Add(watch.Elapsed.TotalMilliseconds);
-        }
-        return (Median(times), body);
-
-        static async Task<JsonElement> GetAsync(HttpClient http, string url)
-        {
-            using var response = await http.GetAsync(url);
-            var text = await response.Content.ReadAsStringAsync();
-            if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"GET {url}: {(int)response.StatusCode} {text}");
-            return JsonDocument.Parse(text).RootElement.Clone();
-        }
-    }
-
     private static async Task<string> ScalarStringAsync(NpgsqlDataSource data, string sql)
     {
         await using var command = data.CreateCommand(sql);
@@ -196,5 +173,4 @@ internal static class ReviewBenchmark
         await command.ExecuteNonQueryAsync();
     }
 
-    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 }

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
-using System.Text.Json;
 using Npgsql;
 using Vigil.Core.Jobs;
 
@@ -41,7 +40,7 @@ internal static class TimeSeriesBenchmark
         foreach (var (window, step, interval, name) in new[] { ("24h", "5m", "5 minutes", "24h_5m"), ("7d", "1h", "1 hour", "7d_1h") })
         {
             var url = $"/api/metrics/timeseries?window={window}&step={step}&metric={Metrics}&group_by={Groups}";
-            var (apiMs, body) = await TimeApiAsync(http, url, repeats);
+            var (apiMs, body) = await ApiTimer.TimeGetAsync(http, url, repeats);
             var series = body.GetProperty("series").GetArrayLength();
             var points = body.GetProperty("series")[0].GetProperty("points").GetArrayLength();
             var rawMs = await TimeRawAsync(data, body.GetProperty("from").GetDateTimeOffset(), body.GetProperty("to").GetDateTimeOffset(), interval, Math.Max(1, repeats / 5));
@@ -63,28 +62,6 @@ internal static class TimeSeriesBenchmark
         FROM (SELECT i, i % 200 AS s FROM generate_series(1, $1) AS i) g
         """;
 
-    private static async Task<(double Milliseconds, JsonElement Body)> TimeApiAsync(HttpClient http, string url, int repeats)
-    {
-        JsonElement body = default;
-        for (var i = 0; i < 2; i++) body = await GetAsync(http, url);
-        var times = new List<double>();
-        for (var i = 0; i < repeats; i++)
-        {
-            var watch = Stopwatch.StartNew();
-            body = await GetAsync(http, url);
-            times.Add(watch.Elapsed.TotalMilliseconds);
-        }
-        return (Median(times), body);
-
-        static async Task<JsonElement> GetAsync(HttpClient http, string url)
-        {
-            using var response = await http.GetAsync(url);
-            var text = await response.Content.ReadAsStringAsync();
-            if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"GET {url}: {(int)response.StatusCode} {text}");
-            return JsonDocument.Parse(text).RootElement.Clone();
-        }
-    }
-
     /// <summary>The same buckets straight from events: exact P95, error rate and cost per bucket and series.</summary>
     private static async Task<double> TimeRawAsync(NpgsqlDataSource data, DateTimeOffset from, DateTimeOffset to, string interval, int repeats)
     {
@@ -105,7 +82,7 @@ internal static class TimeSeriesBenchmark
             while (await reader.ReadAsync()) { }
             times.Add(watch.Elapsed.TotalMilliseconds);
         }
-        return Median(times);
+        return ApiTimer.Median(times);
     }
 
     private static async Task ExecuteAsync(NpgsqlDataSource data, string sql, params object[] args)
@@ -116,5 +93,4 @@ internal static class TimeSeriesBenchmark
         await command.ExecuteNonQueryAsync();
     }
 
-    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
 }
