@@ -153,11 +153,11 @@ public sealed class DistinctSketch
         buffer[1] = Precision;
         buffer[2] = SparseEncoding;
         var position = 3;
-        WriteVarint(buffer, ref position, (ulong)entries.Length);
+        Varint.Write(buffer, ref position, (ulong)entries.Length);
         var previous = -1;
         foreach (var (index, rank) in entries)
         {
-            WriteVarint(buffer, ref position, (ulong)(index - previous - 1));
+            Varint.Write(buffer, ref position, (ulong)(index - previous - 1));
             buffer[position++] = rank;
             previous = index;
         }
@@ -226,27 +226,5 @@ public sealed class DistinctSketch
         return z / 3;
     }
 
-    private static void WriteVarint(byte[] buffer, ref int position, ulong value)
-    {
-        while (value >= 0x80)
-        {
-            buffer[position++] = (byte)(value | 0x80);
-            value >>= 7;
-        }
-        buffer[position++] = (byte)value;
-    }
-
-    private static ulong ReadVarint(ReadOnlySpan<byte> data, ref int position)
-    {
-        ulong result = 0;
-        var shift = 0;
-        while (true)
-        {
-            if (position >= data.Length || shift > 35) throw new FormatException("Truncated distinct sketch.");
-            var b = data[position++];
-            result |= (ulong)(b & 0x7F) << shift;
-            if (b < 0x80) return result;
-            shift += 7;
-        }
-    }
+    private static ulong ReadVarint(ReadOnlySpan<byte> data, ref int position) => Varint.Read(data, ref position, 35, "Truncated distinct sketch.");
 }

@@ -138,18 +138,18 @@ public sealed class LatencySketch
         BinaryPrimitives.WriteDoubleLittleEndian(buffer.AsSpan(1), Min);
         BinaryPrimitives.WriteDoubleLittleEndian(buffer.AsSpan(9), Max);
         var position = 17;
-        WriteVarint(buffer, ref position, (ulong)(_sumMicros >> 64));
-        WriteVarint(buffer, ref position, (ulong)_sumMicros);
-        WriteVarint(buffer, ref position, (ulong)ZeroCount);
-        WriteVarint(buffer, ref position, (ulong)BucketCount);
+        Varint.Write(buffer, ref position, (ulong)(_sumMicros >> 64));
+        Varint.Write(buffer, ref position, (ulong)_sumMicros);
+        Varint.Write(buffer, ref position, (ulong)ZeroCount);
+        Varint.Write(buffer, ref position, (ulong)BucketCount);
         var previous = 0;
         var first = true;
         for (var k = _minKey; k <= _maxKey; k++)
         {
             var c = _counts[k - _offset];
             if (c == 0) continue;
-            WriteVarint(buffer, ref position, first ? ZigZagEncode(k) : (ulong)(k - previous));
-            WriteVarint(buffer, ref position, (ulong)c);
+            Varint.Write(buffer, ref position, first ? ZigZagEncode(k) : (ulong)(k - previous));
+            Varint.Write(buffer, ref position, (ulong)c);
             previous = k;
             first = false;
         }
@@ -201,27 +201,5 @@ public sealed class LatencySketch
 
     private static int ZigZagDecode(ulong value) => (int)((uint)value >> 1) ^ -(int)((uint)value & 1);
 
-    private static void WriteVarint(byte[] buffer, ref int position, ulong value)
-    {
-        while (value >= 0x80)
-        {
-            buffer[position++] = (byte)(value | 0x80);
-            value >>= 7;
-        }
-        buffer[position++] = (byte)value;
-    }
-
-    private static ulong ReadVarint(ReadOnlySpan<byte> data, ref int position)
-    {
-        ulong result = 0;
-        var shift = 0;
-        while (true)
-        {
-            if (position >= data.Length || shift > 63) throw new FormatException("Truncated latency sketch.");
-            var b = data[position++];
-            result |= (ulong)(b & 0x7F) << shift;
-            if (b < 0x80) return result;
-            shift += 7;
-        }
-    }
+    private static ulong ReadVarint(ReadOnlySpan<byte> data, ref int position) => Varint.Read(data, ref position, 63, "Truncated latency sketch.");
 }
