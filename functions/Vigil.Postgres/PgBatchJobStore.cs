@@ -132,14 +132,20 @@ public sealed class PgBatchJobStore(NpgsqlDataSource dataSource) : IBatchJobStor
         command.Parameters.Add(new() { Value = failed });
         command.Parameters.Add(new() { Value = costUsd });
         if ((await ReadRunsAsync(command, cancellationToken)).FirstOrDefault() is { } run) return (RunCompletion.Completed, run);
+        var found = await FindRunAsync(tenantId, job, runId, cancellationToken);
+        return found is null ? (RunCompletion.NotFound, null) : (RunCompletion.AlreadyCompleted, found);
+    });
+
+    /// <summary>A run of this job in this scope, whatever its state (why an update of it matched nothing).</summary>
+    private async Task<BatchRun?> FindRunAsync(string? tenantId, string job, string runId, CancellationToken cancellationToken)
+    {
         await using var existing = dataSource.CreateCommand(
             $"SELECT {RunColumns} FROM batch_runs WHERE run_id = $3 AND tenant_id IS NOT DISTINCT FROM $1 AND job = $2");
         existing.Parameters.Add(PgScope.Tenant(tenantId));
         existing.Parameters.Add(new() { Value = job });
         existing.Parameters.Add(new() { Value = runId });
-        var found = (await ReadRunsAsync(existing, cancellationToken)).FirstOrDefault();
-        return found is null ? (RunCompletion.NotFound, null) : (RunCompletion.AlreadyCompleted, found);
-    });
+        return (await ReadRunsAsync(existing, cancellationToken)).FirstOrDefault();
+    }
 
     public Task<IReadOnlyList<BatchRun>> RunsAsync(long jobId, int limit, CancellationToken cancellationToken) =>
         PgCall.Run<IReadOnlyList<BatchRun>>(async () =>
@@ -178,12 +184,7 @@ public sealed class PgBatchJobStore(NpgsqlDataSource dataSource) : IBatchJobStor
         command.Parameters.Add(new() { Value = total });
         command.Parameters.Add(new() { Value = at });
         if ((await ReadRunsAsync(command, cancellationToken)).FirstOrDefault() is { } run) return (RunProgressOutcome.Recorded, run);
-        await using var existing = dataSource.CreateCommand(
-            $"SELECT {RunColumns} FROM batch_runs WHERE run_id = $3 AND tenant_id IS NOT DISTINCT FROM $1 AND job = $2");
-        existing.Parameters.Add(PgScope.Tenant(tenantId));
-        existing.Parameters.Add(new() { Value = job });
-        existing.Parameters.Add(new() { Value = runId });
-        var found = (await ReadRunsAsync(existing, cancellationToken)).FirstOrDefault();
+        var found = await FindRunAsync(tenantId, job, runId, cancellationToken);
         return found is null ? (RunProgressOutcome.NotFound, null) : (RunProgressOutcome.AlreadyCompleted, found);
     });
 
