@@ -26,7 +26,9 @@ public sealed class PgRollupStore(NpgsqlDataSource dataSource) : IRollupStore
     private const string SketchAggregates = "array_agg(duration_sketch) FILTER (WHERE duration_sketch IS NOT NULL), array_agg(ttft_sketch) FILTER (WHERE ttft_sketch IS NOT NULL)";
     private const string Origin = "TIMESTAMPTZ '2000-01-01 00:00:00+00'";
 
-    private static readonly string SumColumns = string.Join(", ", CounterColumns.Split(", ").Select(c => c switch
+    private static readonly string[] Counters = CounterColumns.Split(", ");
+
+    private static readonly string SumColumns = string.Join(", ", Counters.Select(c => c switch
     {
         "cost_usd" => $"sum({c})",
         _ => $"sum({c})::bigint",
@@ -254,11 +256,11 @@ public sealed class PgRollupStore(NpgsqlDataSource dataSource) : IRollupStore
         var sketchColumns = new List<string>();
         if (durationSketch) sketchColumns.Add("duration_sketch");
         if (ttftSketch) sketchColumns.Add("ttft_sketch");
-        var columns = string.Join(", ", new[] { "bucket", KeyColumns }.Concat(CounterColumns.Split(", ").Where(needed.Contains)).Concat(sketchColumns));
+        var columns = string.Join(", ", new[] { "bucket", KeyColumns }.Concat(Counters.Where(needed.Contains)).Concat(sketchColumns));
         var select = new StringBuilder(CultureInvariant($"SELECT date_bin($1, bucket, {Origin}) AS b, "));
         foreach (var c in groupColumns) select.Append(c).Append(", ");
         // Only the counters the metrics read: the rest would be most of the bytes of every row.
-        var counters = CounterColumns.Split(", ").Where(needed.Contains).ToArray();
+        var counters = Counters.Where(needed.Contains).ToArray();
         select.Append(string.Join(", ", counters.Select(c => c == "cost_usd" ? $"sum({c})" : $"sum({c})::bigint")));
         foreach (var c in sketchColumns) select.Append(CultureInvariant($", array_agg({c}) FILTER (WHERE {c} IS NOT NULL)"));
         select.Append(" FROM (");
@@ -438,32 +440,11 @@ public sealed class PgRollupStore(NpgsqlDataSource dataSource) : IRollupStore
 
     private static RollupCounters ReadCounters(NpgsqlDataReader r, int first, bool withSketches)
     {
-        var c = new RollupCounters
-        {
-            Events = r.GetInt64(first),
-            Calls = r.GetInt64(first + 1),
-            Errors = r.GetInt64(first + 2),
-            RateLimitErrors = r.GetInt64(first + 3),
-            CacheHits = r.GetInt64(first + 4),
-            CacheLookups = r.GetInt64(first + 5),
-            Blocked = r.GetInt64(first + 6),
-            QualityCount = r.GetInt64(first + 7),
-            QualitySumMicro = r.GetInt64(first + 8),
-            Degraded = r.GetInt64(first + 9),
-            DegradationKnown = r.GetInt64(first + 10),
-            Positive = r.GetInt64(first + 11),
-            Negative = r.GetInt64(first + 12),
-            CostEvents = r.GetInt64(first + 13),
-            Unpriced = r.GetInt64(first + 14),
-            CostUsd = r.GetDecimal(first + 15),
-            InputTokens = r.GetInt64(first + 16),
-            OutputTokens = r.GetInt64(first + 17),
-            CachedInputTokens = r.GetInt64(first + 18),
-        };
+        var c = ReadCounters(r, first, Counters);
         if (withSketches)
         {
-            MergeAll(r, first + 19, c.Duration);
-            MergeAll(r, first + 20, c.Ttft);
+            MergeAll(r, first + Counters.Length, c.Duration);
+            MergeAll(r, first + Counters.Length + 1, c.Ttft);
         }
         return c;
     }
