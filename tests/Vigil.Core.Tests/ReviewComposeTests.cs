@@ -40,7 +40,7 @@ public class ReviewComposeTests
         return new DistinctGroup("acme", bot, s, u);
     }
 
-    private static ReviewReport Compose()
+    internal static ReviewReport Compose()
     {
         Assert.True(MetricWindow.TryResolve("7d", Now, out var window, out _));
         var previousWindow = ReviewService.PreviousOf(window);

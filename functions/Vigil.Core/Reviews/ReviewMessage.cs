@@ -163,9 +163,11 @@ public static class ReviewMessage
 
     private static string Line(IReadOnlyList<string> columns, IReadOnlyList<string> row)
     {
-        // The result mark leads, so a chat reader sees pass/fail first.
-        var mark = columns[^1] == "Result" ? row[^1] + " " : "";
-        var cells = row.Skip(1).Take(columns[^1] == "Result" ? row.Count - 2 : row.Count - 1)
+        // The result mark leads, so a chat reader sees pass/fail first. A row without a target (MTTA beside
+        // MTTD and MTTR) is shorter than the columns and has no mark: its last cell is its change.
+        var marked = columns[^1] == "Result" && row.Count == columns.Count;
+        var mark = marked ? row[^1] + " " : "";
+        var cells = row.Skip(1).Take(marked ? row.Count - 2 : row.Count - 1)
             .Select((cell, i) => $"{columns[i + 1].ToLowerInvariant()} {cell}");
         return $"{mark}{row[0]}: {string.Join(" · ", cells)}";
     }
