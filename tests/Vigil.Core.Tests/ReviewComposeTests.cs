@@ -8,7 +8,7 @@ namespace Vigil.Core.Tests;
 /// <summary>The review's figures from known rollup groups, sketches and conversation figures (no database), and how the message says them.</summary>
 public class ReviewComposeTests
 {
-    private static readonly DateTimeOffset Now = new(2026, 12, 7, 9, 0, 0, TimeSpan.Zero);
+    internal static readonly DateTimeOffset Now = new(2026, 12, 7, 9, 0, 0, TimeSpan.Zero);
 
     private static PriceTable Prices() => new(new Dictionary<string, ModelPrice> { ["gpt-4o"] = new(2m, 0.5m, 8m) });
 

@@ -8,7 +8,8 @@ namespace Vigil.Core.Tests;
 
 public class ReviewMessageTests
 {
-    private static readonly DateTimeOffset Now = new(2026, 12, 7, 9, 0, 0, TimeSpan.Zero);
+    // The review ReviewComposeTests composes, read at its time.
+    private static readonly DateTimeOffset Now = ReviewComposeTests.Now;
 
     private static ReviewReport WithIncidents() => ReviewComposeTests.Compose() with
     {

@@ -174,9 +174,9 @@ public sealed class ReviewService(IRollupStore rollups, IReviewStore reviews, Me
     }
 
     /// <summary>Until <see cref="BuildAsync"/> adds the incident report, which Compose (pure, over the rollups' data) does not read.</summary>
-    private static readonly ReviewIncidents NoIncidents = new(ReviewFigure.Of(0, 0),
-        ReviewFigure.Checked(null, null, ReviewTargets.MttdSeconds, below: true), ReviewFigure.Of(null, null),
-        ReviewFigure.Checked(null, null, ReviewTargets.MttrSeconds, below: true), ReviewFigure.Of(0, 0), []);
+    private static readonly ReviewIncidents NoIncidents = IncidentsOf(NoIncidentReport, NoIncidentReport);
+
+    private static IncidentReport NoIncidentReport => new(default, default, null, new IncidentFigures(0, null, null, null, 0), []);
 
     private static List<ReviewCostGroup> CostGroups(IReadOnlyDictionary<string, CostTotals> current, IReadOnlyDictionary<string, CostTotals> previous) =>
         [.. current.Keys.Union(previous.Keys, StringComparer.Ordinal)
